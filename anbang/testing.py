@@ -1,0 +1,63 @@
+"""Test helpers shared by every app: personas and an API client that signs in with a bearer token."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.test import Client
+
+from core.audit import Actor
+from directory import services
+from directory.demo import build_directory
+from directory.models import Organisation, Role, User
+
+PASSWORD = "Test-password-2026"
+
+# Personas beyond the demo users: a colleague in the office of ``office_officer`` and officers of another county
+# (姑苏区, in another city), who must get 404 for anything of 玄武区.
+EXTRA_PERSONAS = [
+    ("office_colleague", Role.OFFICE_OFFICER, "SFS320102001", "同所同事"),
+    ("other_county_officer", Role.COUNTY_OFFICER, "SFJ320508", "姑苏区安帮办"),
+    ("other_office_officer", Role.OFFICE_OFFICER, "SFS320508001", "姑苏区司法所干部"),
+]
+
+
+def ensure_personas() -> None:
+    build_directory(password=PASSWORD)
+    for username, role, org, name in EXTRA_PERSONAS:
+        if not User.objects.filter(username=username).exists():
+            services.create_user(
+                username=username,
+                password=PASSWORD,
+                role=role,
+                full_name=name,
+                organisation=Organisation.objects.get(code=org),
+                by=Actor.system(),
+            )
+
+
+def persona(username: str) -> User:
+    return User.objects.select_related("organisation__region").get(username=username)
+
+
+class ApiClient:
+    """Calls /api/v1 as ``username`` with a freshly issued bearer token (or anonymously when None)."""
+
+    def __init__(self, username: str | None = None) -> None:
+        self.client = Client()
+        self.headers: dict[str, str] = {}
+        if username is not None:
+            token, _ = services.issue_token(user=persona(username), by=Actor.system())
+            self.headers["Authorization"] = f"Bearer {token}"
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get(f"/api/v1{path}", params, headers=self.headers)
+
+    def post(self, path: str, body: Any = None) -> Any:
+        return self.client.post(
+            f"/api/v1{path}",
+            json.dumps(body if body is not None else {}),
+            content_type="application/json",
+            headers=self.headers,
+        )

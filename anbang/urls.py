@@ -1,0 +1,15 @@
+"""Wiring only."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from anbang.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("directory.urls")),
+]

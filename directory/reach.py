@@ -1,0 +1,67 @@
+"""The one reach rule: what a user may see, by the region their organisation sits in.
+
+Officers (township office up to national) and the three administrators reach every record whose region lies in
+their organisation's region subtree: a 12-digit code starting with the region's significant digits. Every other role
+reaches only what is addressed to them, which each model adds to its own ``visible_to`` through ``addressed_to``.
+Lists, pages, API calls, exports and statistics all go through ``visible_to``; nothing filters by region by hand.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from directory.models import User
+
+_M = TypeVar("_M", bound=models.Model)
+NOTHING = Q(pk__in=[])
+
+
+def region_reach_prefix(user: User | AnonymousUser) -> str | None:
+    """The code prefix of the region subtree ``user`` reaches, or None when the role reaches nothing by region."""
+    from directory.models import ADMIN_ROLES, OFFICER_ROLES, region_prefix
+
+    if not user.is_authenticated or not user.is_active:
+        return None
+    organisation = user.organisation
+    if organisation is None or not organisation.is_active:
+        return None
+    if user.role in OFFICER_ROLES or user.role in ADMIN_ROLES:
+        region = organisation.region
+        return region_prefix(region.code, region.level)
+    return None
+
+
+def in_region_subtree(prefix: str, region_field: str) -> Q:
+    """Records whose region (a foreign key holding the 12-digit code) lies under ``prefix``.
+
+    The code is the key, so this is ``region_id LIKE 'prefix%'`` on the record's own column: no join, and the
+    column's index (varchar_pattern_ops on PostgreSQL) serves it.
+    """
+    if prefix == "":
+        return ~Q(**{f"{region_field}__isnull": True})
+    return Q(**{f"{region_field}__code__startswith": prefix})
+
+
+class ReachQuerySet(models.QuerySet[_M]):
+    """Base queryset with ``visible_to``. Subclasses set ``region_field`` and may override ``addressed_to``."""
+
+    region_field: str | None = "region"
+
+    def addressed_to(self, user: User) -> Q:
+        """What ``user`` reaches besides their region subtree (things addressed to their organisation, say)."""
+        return NOTHING
+
+    def visible_to(self, user: User | AnonymousUser | Any) -> models.QuerySet[_M]:
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        condition = self.addressed_to(user)  # type: ignore[arg-type]  # authenticated: a User
+        prefix = region_reach_prefix(user)
+        if prefix is not None and self.region_field is not None:
+            condition |= in_region_subtree(prefix, self.region_field)
+        return self.filter(condition)
