@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from core.api import router as core_router
 from core.errors import DomainError
 from directory.api import router as directory_router
 from directory.auth import API_AUTH
@@ -70,3 +71,4 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/", directory_router)
+api.add_router("/", core_router)

@@ -41,7 +41,7 @@ else:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG=0 (comma-separated host names)")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "directory.apps.AnbangAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -145,6 +145,7 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request when it is missing
 
 # --- security headers ---------------------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

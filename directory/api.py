@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 
 from core.audit import Actor, client_ip
 from core.errors import DomainError, Forbidden
@@ -94,7 +95,7 @@ def organisations(request: HttpRequest, filters: Query[OrganisationFilter]) -> d
     response={201: TokenOut},
     summary="Exchange username, password (and TOTP code when enrolled) for a bearer token",
 )
-def token(request: HttpRequest, body: TokenIn) -> tuple[int, dict[str, str]]:
+def token(request: HttpRequest, body: TokenIn) -> Status[dict[str, str]]:
     result = services.sign_in(username=body.username, password=body.password, otp=body.otp, ip=client_ip(request))
     if result.user is None:
         if result.error == "locked_out":
@@ -105,11 +106,11 @@ def token(request: HttpRequest, body: TokenIn) -> tuple[int, dict[str, str]]:
             )
         raise DomainError("invalid_credentials", _("Wrong username or password."), status=401)
     raw, row = services.issue_token(user=result.user, by=Actor(user=result.user, ip=client_ip(request)), name="api")
-    return 201, {"token": raw, "expires_at": row.expires_at.isoformat()}
+    return Status(201, {"token": raw, "expires_at": row.expires_at.isoformat()})
 
 
 @router.post("/users", response={201: UserOut}, summary="Create a user (system administrator)")
-def create_user(request: HttpRequest, body: UserIn) -> tuple[int, dict[str, object]]:
+def create_user(request: HttpRequest, body: UserIn) -> Status[dict[str, object]]:
     user = current_user(request)
     require_role(user, Role.SYSTEM_ADMIN)
     try:
@@ -128,7 +129,7 @@ def create_user(request: HttpRequest, body: UserIn) -> tuple[int, dict[str, obje
         id_number=body.id_number,
         by=Actor.of(request),
     )
-    return 201, _user_out(created)
+    return Status(201, _user_out(created))
 
 
 @router.get("/users/{username}", response=UserOut, summary="A user within the caller's reach")

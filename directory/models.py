@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -87,10 +87,12 @@ class Region(models.Model):
 
 
 class OrganisationQuerySet(ReachQuerySet["Organisation"]):
-    def addressed_to(self, user: UserType) -> Q:
-        # The directory of organisations is public to every signed-in user: a facility must find the office it
+    def visible_to(self, user: Any) -> models.QuerySet[Organisation]:
+        # The directory of organisations is open to every signed-in user: a facility must find the office it
         # writes to, an office the police branch it asks. It holds no personal data.
-        return Q()
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.all()
 
 
 class UserQuerySet(ReachQuerySet["User"]):
