@@ -1,0 +1,49 @@
+"""Periodic jobs: plain functions over database rows, run by ``manage.py run_jobs`` (loop) or cron (``--once``).
+
+Each job takes the China date it runs for (``--as-of`` re-runs a missed night and lets tests move the clock) and
+must be safe to run twice and on several servers at once: claim work with a conditional UPDATE, never with an
+in-memory lock. Apps register their jobs in their ``jobs.py``, imported by ``JOB_MODULES`` below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+JobFunc = Callable[[dt.date], str]
+JOBS: dict[str, JobFunc] = {}
+JOB_MODULES = ["core.jobs"]
+
+
+def job(name: str) -> Callable[[JobFunc], JobFunc]:
+    def register(func: JobFunc) -> JobFunc:
+        JOBS[name] = func
+        return func
+
+    return register
+
+
+def all_jobs() -> dict[str, JobFunc]:
+    for module in JOB_MODULES:
+        import_module(module)
+    return dict(JOBS)
+
+
+@job("clear_expired_sessions")
+def clear_expired_sessions(as_of: dt.date) -> str:
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return f"{deleted} expired sessions removed"
+
+
+@job("purge_login_failures")
+def purge_login_failures(as_of: dt.date) -> str:
+    from directory.models import LoginFailure
+
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+    deleted, _ = LoginFailure.objects.filter(at__lt=cutoff).delete()
+    return f"{deleted} old sign-in failures removed"
