@@ -13,6 +13,7 @@ from core.api import router as core_router
 from core.errors import DomainError
 from directory.api import router as directory_router
 from directory.auth import API_AUTH
+from handover.api import router as handover_router
 
 api = NinjaAPI(
     title="anbang 安置帮教 API",
@@ -72,3 +73,4 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/", directory_router)
 api.add_router("/", core_router)
+api.add_router("/", handover_router)

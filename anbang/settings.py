@@ -34,6 +34,10 @@ else:
         raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG=0")
     if not _field_key:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY (or FIELD_ENCRYPTION_KEY_FILE) must be set when DEBUG=0")
+    if len(_field_key) < 32:
+        # The ID-number lookup hash is only as strong as this key: ID numbers are few enough (address code x
+        # birth date x order code, ~10^11) to enumerate, so a guessable key turns a copied table back into them.
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be at least 32 characters of random text")
     SECRET_KEY = _secret_key
     FIELD_ENCRYPTION_KEY = _field_key
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
@@ -51,6 +55,9 @@ INSTALLED_APPS = [
     "ninja",
     "core",
     "directory",
+    "people",
+    "handover",
+    "cases",
 ]
 
 MIDDLEWARE = [

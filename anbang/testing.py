@@ -61,3 +61,44 @@ class ApiClient:
             content_type="application/json",
             headers=self.headers,
         )
+
+
+def make_id_number(birth: str = "19850312", *, area: str = "320102", seq: int = 123, male: bool = True) -> str:
+    """A synthetic, valid 18-character ID number (GB 11643 check digit). ``seq`` picks the order code; its last
+    digit is forced odd for men and even for women."""
+    order = f"{seq % 1000:03d}"
+    last = int(order[-1])
+    if male != bool(last % 2):
+        last = (last + 1) % 10
+    body = f"{area}{birth}{order[:2]}{last}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+
+
+def notice_body(**overrides: Any) -> dict[str, Any]:
+    """A valid POST /release-notices body for a man of township 320102001000, released in 60 days."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    person = {
+        "name": "张测试",
+        "gender": "male",
+        "birth_date": "1985-03-12",
+        "id_number": make_id_number(),
+        "hukou_region": "320102001000",
+        "residence_region": "320102001000",
+        "residence_address": "示范路 1 号",
+    }
+    person.update(overrides.pop("person", {}))
+    body: dict[str, Any] = {
+        "person": person,
+        "expected_release_date": (timezone.localdate() + dt.timedelta(days=60)).isoformat(),
+        "offence": "盗窃罪",
+        "sentence_months": 36,
+        "key_target": False,
+        "key_target_reasons": [],
+        "needs": ["就业"],
+    }
+    body.update(overrides)
+    return body

@@ -2,22 +2,21 @@
 
 Each job takes the China date it runs for (``--as-of`` re-runs a missed night and lets tests move the clock) and
 must be safe to run twice and on several servers at once: claim work with a conditional UPDATE, never with an
-in-memory lock. Apps register their jobs in their ``jobs.py``, imported by ``JOB_MODULES`` below.
+in-memory lock. Each app registers its jobs in its own ``jobs.py``, found by autodiscovery.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from importlib import import_module
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 
 JobFunc = Callable[[dt.date], str]
 JOBS: dict[str, JobFunc] = {}
-JOB_MODULES = ["core.jobs"]
 
 
 def job(name: str) -> Callable[[JobFunc], JobFunc]:
@@ -29,8 +28,7 @@ def job(name: str) -> Callable[[JobFunc], JobFunc]:
 
 
 def all_jobs() -> dict[str, JobFunc]:
-    for module in JOB_MODULES:
-        import_module(module)
+    autodiscover_modules("jobs")
     return dict(JOBS)
 
 

@@ -96,7 +96,7 @@ class OrganisationQuerySet(ReachQuerySet["Organisation"]):
 
 
 class UserQuerySet(ReachQuerySet["User"]):
-    region_field = "organisation__region"
+    region_fields = ("organisation__region",)
 
     def addressed_to(self, user: UserType) -> Q:
         return Q(pk=user.pk)

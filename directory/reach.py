@@ -49,9 +49,11 @@ def in_region_subtree(prefix: str, region_field: str) -> Q:
 
 
 class ReachQuerySet(models.QuerySet[_M]):
-    """Base queryset with ``visible_to``. Subclasses set ``region_field`` and may override ``addressed_to``."""
+    """Base queryset with ``visible_to``. Subclasses set ``region_fields`` (a record in any of those regions is
+    within reach: a person is reached by the office of the hukou place and of the residence) and may override
+    ``addressed_to``."""
 
-    region_field: str | None = "region"
+    region_fields: tuple[str, ...] = ("region",)
 
     def addressed_to(self, user: User) -> Q:
         """What ``user`` reaches besides their region subtree (things addressed to their organisation, say)."""
@@ -62,6 +64,7 @@ class ReachQuerySet(models.QuerySet[_M]):
             return self.none()
         condition = self.addressed_to(user)  # type: ignore[arg-type]  # authenticated: a User
         prefix = region_reach_prefix(user)
-        if prefix is not None and self.region_field is not None:
-            condition |= in_region_subtree(prefix, self.region_field)
+        if prefix is not None:
+            for field in self.region_fields:
+                condition |= in_region_subtree(prefix, field)
         return self.filter(condition)
