@@ -102,3 +102,35 @@ def notice_body(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def send_notice(**overrides: Any) -> Any:
+    """A notice sent through the service by ``facility_liaison`` (see ``notice_body`` for the defaults)."""
+    import datetime as dt
+
+    from handover.services import NoticeData, send_release_notice
+    from people.services import PersonData
+
+    body = notice_body(**overrides)
+    person = body["person"]
+    birth = person.get("birth_date")
+    return send_release_notice(
+        data=NoticeData(
+            person=PersonData(
+                name=person["name"],
+                gender=person["gender"],
+                birth_date=dt.date.fromisoformat(birth) if birth else None,
+                id_number=person["id_number"],
+                hukou_region=person["hukou_region"],
+                residence_region=person.get("residence_region", ""),
+                residence_address=person.get("residence_address", ""),
+            ),
+            expected_release_date=dt.date.fromisoformat(body["expected_release_date"]),
+            offence=body["offence"],
+            sentence_months=body["sentence_months"],
+            key_target=body["key_target"],
+            key_target_reasons=body["key_target_reasons"],
+            needs=body["needs"],
+        ),
+        by=Actor(user=persona("facility_liaison")),
+    )

@@ -8,8 +8,11 @@ holds. Call it as late as possible in a transaction: the lock is held until comm
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import ipaddress
 import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from core.models import AuditEvent
 
@@ -31,7 +35,8 @@ _ADVISORY_LOCK_KEY = 0x616E62616E67  # "anbang"
 
 def _canonical(row: AuditEvent) -> bytes:
     payload = {
-        "at": row.at.isoformat(),
+        # in UTC whatever zone the driver hands back (a DATABASES TIME_ZONE would otherwise re-hash every row)
+        "at": row.at.astimezone(dt.UTC).isoformat(),
         "user": row.user_id,
         "username": row.username,
         "role": row.role,
@@ -57,6 +62,46 @@ def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None
+
+
+def _portable(value: Any) -> Any:
+    """``value`` (parsed JSON) as both databases store and give it back, so the hash of an honest row holds.
+
+    PostgreSQL's jsonb keeps numbers as decimals: ``1e+16`` comes back as the integer 10000000000000000 and ``-0.0``
+    as ``0.0``; it refuses NaN, infinities and the NUL character outright (so would the audited write).
+    """
+    if isinstance(value, dict):
+        return {_portable(key): _portable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_portable(item) for item in value]
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        if value == 0:
+            return 0.0
+        if abs(value) >= 1e16:  # where repr() switches to an exponent; every such float is a whole number
+            return int(value)
+    return value
+
+
+def _stored_ip(ip: str | None) -> str | None:
+    """``ip`` in the form the database gives back, so the row's hash covers what is stored.
+
+    The IP column normalises IPv6 (``2001:DB8::1`` is read back as ``2001:db8::1``), and PostgreSQL's ``inet``
+    refuses what is not an address (gunicorn on a unix socket gives no address). Hashing the raw value would make
+    an honest row look forged, or fail the write it audits.
+    """
+    if not ip:
+        return None
+    try:
+        address = ipaddress.ip_address(ip.strip())
+    except ValueError:
+        return None
+    if address.version == 6:
+        return clean_ipv6_address(ip.strip())
+    return str(address)
 
 
 @dataclass(frozen=True)
@@ -102,13 +147,13 @@ def record_audit(
             action=action,
             object_type=object_type,
             object_id=str(object_id),
-            ip=actor.ip,
+            ip=_stored_ip(actor.ip),
             outcome=outcome,
             detail=detail or {},
             prev_hash=last or GENESIS,
         )
         # Round-trip the detail through JSON so the hash covers exactly what the database will give back.
-        row.detail = json.loads(json.dumps(row.detail, default=str))
+        row.detail = _portable(json.loads(json.dumps(row.detail, default=str)))
         row.hash = row_hash(row)
         row.save(force_insert=True)
     return row

@@ -8,6 +8,7 @@ of an 18-digit number, which is brute-forced in minutes).
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import os
@@ -48,7 +49,12 @@ def encrypt(plaintext: str, *, context: str) -> str:
 def decrypt(token: str, *, context: str) -> str:
     if not token.startswith(_PREFIX):
         raise ValueError("not an encrypted value")
-    raw = base64.b64decode(token[len(_PREFIX) :])
+    try:
+        raw = base64.b64decode(token[len(_PREFIX) :], validate=True)
+    except binascii.Error:
+        raise ValueError("encrypted value was altered (not base64)") from None
+    if len(raw) < 12 + 16:  # nonce + GCM tag: anything shorter was cut
+        raise ValueError("encrypted value was altered (too short)")
     try:
         plain = AESGCM(_encryption_key()).decrypt(raw[:12], raw[12:], context.encode("utf-8"))
     except InvalidTag:

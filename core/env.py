@@ -5,8 +5,10 @@ A secret may also come from a file named by ``<NAME>_FILE`` (Docker / systemd cr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -73,16 +75,24 @@ def env_secret(name: str) -> str | None:
 
 
 def development_secret(path: Path, *, nbytes: int = 32) -> str:
-    """A secret generated once under ``var/`` for development mode and kept there (never used in production)."""
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(nbytes)
-    # O_EXCL: two processes starting at once must not each write a different secret.
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="utf-8").strip()
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(value)
+    """A secret generated once under ``var/`` for development mode and kept there (never used in production).
+
+    Two processes may start at once on a fresh checkout (``make run`` beside a test run, parallel CI steps): the
+    secret is written whole to a private temporary file, then hard-linked into place, which fails if the name exists.
+    Creating the final file first and writing into it would let the loser of the race read it empty, and an empty
+    FIELD_ENCRYPTION_KEY would silently encrypt with a key derived from nothing.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(secrets.token_urlsafe(nbytes))
+            with contextlib.suppress(FileExistsError):  # another process won the race: use its secret
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+    value = path.read_text(encoding="utf-8").strip()
+    if not value:
+        raise ImproperlyConfigured(f"{path} is empty: delete it to generate a new development secret")
     return value

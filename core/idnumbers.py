@@ -18,7 +18,22 @@ from core import crypto
 from core.errors import DomainError
 
 HASH_CONTEXT = "id_number"
-_FULLWIDTH = str.maketrans("０１２３４５６７８９ＸｘＸ", "0123456789XXX")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789XX")
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def _check_digit(body: str) -> str:
+    """The GB 11643 check character of the 17-digit ``body``.
+
+    ``stdnum``'s ``calc_check_digit`` takes the whole 18-character number and ignores its last character: give it
+    only the 17 digits and it silently computes the checksum of 16 (and refuses every real ID number).
+    """
+    return calc_check_digit(body + "0")
+
+
+def _digits(text: str) -> bool:
+    # str.isdigit() also accepts other scripts' digits ("١", "²"): an ID number is ASCII digits only.
+    return bool(text) and all(char in _ASCII_DIGITS for char in text)
 
 
 def _invalid(field: str, message: str) -> DomainError:
@@ -31,17 +46,18 @@ def normalize_id_number(raw: str, *, field: str = "id_number") -> str:
     Accepts surrounding spaces, full-width digits, a lower-case ``x``, and 15-digit numbers issued before 1999
     (upgraded by inserting the century ``19`` and computing the check digit).
     """
-    value = (raw or "").strip().translate(_FULLWIDTH).upper().replace(" ", "")
+    # Any whitespace, including the full-width space (U+3000) of Chinese input methods, is dropped.
+    value = "".join((raw or "").split()).translate(_FULLWIDTH).upper()
     if not value:
         raise _invalid(field, _("ID number is required."))
     if len(value) == 15:
-        if not value.isdigit():
+        if not _digits(value):
             raise _invalid(field, _("A 15-digit ID number must contain digits only."))
         body = value[:6] + "19" + value[6:]
-        value = body + calc_check_digit(body)
+        value = body + _check_digit(body)
     if len(value) != 18:
         raise _invalid(field, _("An ID number has 18 characters (or 15 for old numbers)."))
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not _digits(value[:17]) or not (_digits(value[17]) or value[17] == "X"):
         raise _invalid(field, _("An ID number is 17 digits followed by a digit or X."))
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
@@ -49,7 +65,7 @@ def normalize_id_number(raw: str, *, field: str = "id_number") -> str:
         raise _invalid(field, _("The birth date in the ID number is not a real date.")) from None
     if birth > timezone.localdate() or birth.year < 1880:
         raise _invalid(field, _("The birth date in the ID number is not possible."))
-    if calc_check_digit(value[:17]) != value[17]:
+    if _check_digit(value[:17]) != value[17]:
         raise _invalid(field, _("The check digit of the ID number is wrong."))
     return value
 
@@ -67,6 +83,9 @@ def mask_id_number(id_number: str) -> str:
     """``320102********123X``: the address code and the last four characters stay readable."""
     if not id_number:
         return ""
+    if len(id_number) < 11:
+        # Not a normalized number (bad legacy data): hide all of it rather than show most of it.
+        return "*" * len(id_number)
     return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
 
 

@@ -92,10 +92,17 @@ def notice_out(notice: ReleaseNotice) -> dict[str, Any]:
     }
 
 
-def _read(request: HttpRequest, notice_id: int) -> dict[str, Any]:
-    """The notice as GET returns it; reading a person record is audited (DESIGN §8)."""
+def _read(request: HttpRequest, notice_id: int, *, acted: bool = False) -> dict[str, Any]:
+    """The notice as GET returns it; reading a person record is audited (DESIGN §8).
+
+    After an action (``acted``) the caller gets the notice back even when the action moved it out of their reach
+    (an office that returns a notice up no longer reaches it, but its answer is still the notice it acted on).
+    """
     user = current_user(request)
-    notice = selectors.get_notice_for_user(user, notice_id)
+    if acted:
+        notice = selectors.notice_queryset().get(pk=notice_id)
+    else:
+        notice = selectors.get_notice_for_user(user, notice_id)
     with transaction.atomic():
         record_audit(
             actor=Actor.of(request),
@@ -199,7 +206,7 @@ def list_notices(request: HttpRequest, filters: Query[NoticeFilter]) -> dict[str
     return {"items": items, "count": qs.count()}
 
 
-@router.get("/release-notices/{notice_id}", response=NoticeOut, summary="One notice with its history")
+@router.get("/release-notices/{int:notice_id}", response=NoticeOut, summary="One notice with its history")
 def get_notice(request: HttpRequest, notice_id: int) -> dict[str, Any]:
     return _read(request, notice_id)
 
@@ -209,7 +216,7 @@ def _notice(request: HttpRequest, notice_id: int) -> ReleaseNotice:
 
 
 @router.post(
-    "/release-notices/{notice_id}/verify",
+    "/release-notices/{int:notice_id}/verify",
     response=NoticeOut,
     summary="核查反馈 by the receiving office: confirmed, or returned up (not_ours / identity_mismatch)",
 )
@@ -217,11 +224,11 @@ def verify(request: HttpRequest, notice_id: int, payload: VerifyIn) -> dict[str,
     services.verify_notice(
         notice=_notice(request, notice_id), result=payload.result, note=payload.note, by=Actor.of(request)
     )
-    return _read(request, notice_id)
+    return _read(request, notice_id, acted=True)
 
 
 @router.post(
-    "/release-notices/{notice_id}/route",
+    "/release-notices/{int:notice_id}/route",
     response=NoticeOut,
     summary="Re-route a returned notice to a justice office (county or city officer)",
 )
@@ -231,21 +238,21 @@ def route(request: HttpRequest, notice_id: int, payload: RouteIn) -> dict[str, A
     if office is None:
         raise DomainError("invalid_office", "unknown office", fields={"office": "unknown organisation code"})
     services.route_notice(notice=notice, office=office, note=payload.note, by=Actor.of(request))
-    return _read(request, notice_id)
+    return _read(request, notice_id, acted=True)
 
 
 @router.post(
-    "/release-notices/{notice_id}/withdraw",
+    "/release-notices/{int:notice_id}/withdraw",
     response=NoticeOut,
     summary="The facility withdraws a notice it sent (before the release)",
 )
 def withdraw(request: HttpRequest, notice_id: int, payload: WithdrawIn) -> dict[str, Any]:
     services.withdraw_notice(notice=_notice(request, notice_id), reason=payload.reason, by=Actor.of(request))
-    return _read(request, notice_id)
+    return _read(request, notice_id, acted=True)
 
 
 @router.post(
-    "/release-notices/{notice_id}/release",
+    "/release-notices/{int:notice_id}/release",
     response=NoticeOut,
     summary="Record the actual release and the escort (必接必送) (facility liaison)",
 )
@@ -261,11 +268,11 @@ def release(request: HttpRequest, notice_id: int, payload: ReleaseIn) -> dict[st
     services.record_release(
         notice=_notice(request, notice_id), released_on=payload.released_on, escort=escort, by=Actor.of(request)
     )
-    return _read(request, notice_id)
+    return _read(request, notice_id, acted=True)
 
 
 @router.post(
-    "/release-notices/{notice_id}/check-in",
+    "/release-notices/{int:notice_id}/check-in",
     response={201: CaseCreated},
     summary="报到: the person reports to the receiving office; opens the case",
 )

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from core.audit import Actor
 from core.errors import DomainError
@@ -76,6 +77,6 @@ def test_it_refuses_a_file_without_the_code_column(tmp_path: Path) -> None:
 
 
 def test_it_names_the_line_of_a_missing_name() -> None:
-    with pytest.raises(DomainError) as caught:
+    with translation.override("en"), pytest.raises(DomainError) as caught:
         load_regions(rows=[("320102005000", "", None, None)], by=Actor.system())
     assert caught.value.fields == {"line 1": "name is required"}
