@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.test import Client
 
@@ -11,6 +11,9 @@ from core.audit import Actor
 from directory import services
 from directory.demo import build_directory
 from directory.models import Organisation, Role, User
+
+if TYPE_CHECKING:
+    from handover.models import ReleaseNotice
 
 PASSWORD = "Test-password-2026"
 
@@ -104,7 +107,7 @@ def notice_body(**overrides: Any) -> dict[str, Any]:
     return body
 
 
-def send_notice(**overrides: Any) -> Any:
+def send_notice(**overrides: Any) -> ReleaseNotice:
     """A notice sent through the service by ``facility_liaison`` (see ``notice_body`` for the defaults)."""
     import datetime as dt
 
