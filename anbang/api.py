@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from cases.api import router as cases_router
 from core.api import router as core_router
 from core.errors import DomainError
 from directory.api import router as directory_router
@@ -74,3 +75,4 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", directory_router)
 api.add_router("/", core_router)
 api.add_router("/", handover_router)
+api.add_router("/", cases_router)

@@ -137,3 +137,19 @@ def send_notice(**overrides: Any) -> ReleaseNotice:
         ),
         by=Actor(user=persona("facility_liaison")),
     )
+
+
+def checked_in_case(**overrides: Any) -> Any:
+    """A case opened today by office_officer after the whole hand-over (see ``send_notice`` for overrides)."""
+    from django.utils import timezone
+
+    from handover import services as handover
+
+    notice = send_notice(**overrides)
+    handover.record_release(
+        notice=notice, released_on=timezone.localdate(), escort=None, by=Actor(persona("facility_liaison"))
+    )
+    office = "office_officer" if notice.receiving_office.code == "SFS320102001" else "county_officer"
+    return handover.check_in(
+        notice=notice, checked_in_on=timezone.localdate(), method="self_reported", by=Actor(persona(office))
+    )
