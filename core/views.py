@@ -1,0 +1,203 @@
+"""Pages of the core app: the audit log, for the audit administrator only (DESIGN §3 Audit, §8; 等保 三员分立)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from core.audit import Actor, first_bad_row, record_audit
+from core.models import AuditEvent
+from directory.models import Organisation, Role, User
+
+PAGE_SIZE = 50
+
+# What the common actions mean, for the reader of the log; an action not listed here shows as its code.
+ACTION_LABELS: dict[str, Promise] = {
+    "login": gettext_lazy("登录"),
+    "logout": gettext_lazy("退出"),
+    "token.issue": gettext_lazy("签发接口令牌"),
+    "token.revoke": gettext_lazy("吊销接口令牌"),
+    "organisation.create": gettext_lazy("新建机构"),
+    "user.create": gettext_lazy("新建用户"),
+    "user.deactivate": gettext_lazy("停用用户"),
+    "user.set_password": gettext_lazy("设置口令"),
+    "user.enroll_totp": gettext_lazy("绑定动态口令"),
+    "regions.load": gettext_lazy("导入行政区划"),
+    "audit.view": gettext_lazy("查阅审计日志"),
+    "audit.verify": gettext_lazy("核验审计日志"),
+}
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters. Kept beside its only view: core has no other page forms."""
+
+    username = forms.CharField(label=gettext_lazy("用户名"), required=False, max_length=150)
+    action = forms.CharField(
+        label=gettext_lazy("操作"),
+        required=False,
+        max_length=64,
+        widget=forms.TextInput(attrs={"placeholder": "login / user / audit.view"}),
+    )
+    date_from = forms.DateField(
+        label=gettext_lazy("起始日期"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("截止日期"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("截止日期不能早于起始日期。"))
+        return data
+
+
+def filtered_events(data: dict[str, Any]) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.all()
+    if username := (data.get("username") or "").strip():
+        # exact match: uses audit_user_idx (username, -id)
+        events = events.filter(username=username)
+    if action := (data.get("action") or "").strip():
+        # "user" finds user.create, user.deactivate, ...; "user.create" finds just that
+        events = events.filter(Q(action=action) | Q(action__startswith=f"{action}."))
+    # Dates are China dates (DESIGN §3): a day runs from 00:00 to 24:00 Asia/Shanghai, whatever the server's zone.
+    china = timezone.get_default_timezone()
+    if start := data.get("date_from"):
+        events = events.filter(at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=china))
+    if end := data.get("date_to"):
+        events = events.filter(at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=china))
+    return events
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[AuditEvent]
+    has_newer: bool
+    has_older: bool
+
+
+def page_of(events: QuerySet[AuditEvent], *, before: int | None, after: int | None) -> Page:
+    """One page of ``events``, newest first, by keyset on the id.
+
+    Keyset rather than page numbers: the log is append-only and grows with every read of a person record, so a
+    page number would need a COUNT(*) over the whole log on each view, and the rows on "page 3" would shift while
+    the auditor reads. ``before=<id>`` gives the next older page, ``after=<id>`` the next newer one.
+    """
+    if after is not None:
+        chunk = list(events.filter(id__gt=after).order_by("id")[: PAGE_SIZE + 1])
+        rows = chunk[:PAGE_SIZE][::-1]
+        has_newer = len(chunk) > PAGE_SIZE
+        has_older = events.filter(id__lt=rows[-1].id if rows else after + 1).exists()
+        return Page(rows, has_newer, has_older)
+    scope = events.filter(id__lt=before) if before is not None else events
+    chunk = list(scope.order_by("-id")[: PAGE_SIZE + 1])
+    rows = chunk[:PAGE_SIZE]
+    has_older = len(chunk) > PAGE_SIZE
+    has_newer = before is not None and events.filter(id__gt=rows[0].id if rows else before - 1).exists()
+    return Page(rows, has_newer, has_older)
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    event: AuditEvent
+    role: str | Promise
+    organisation: str
+    action: str | Promise
+
+
+def _cursor(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() and len(raw) < 19 else None
+
+
+def _require_audit_admin(request: HttpRequest, *, action: str) -> None:
+    """Only the audit administrator reads the log (separation of duties). A refusal is itself recorded."""
+    user = request.user
+    assert isinstance(user, User)
+    if user.role != Role.AUDIT_ADMIN:
+        record_audit(actor=Actor.of(request), action=action, outcome=AuditEvent.Outcome.DENIED)
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    _require_audit_admin(request, action="audit.view")
+    form = AuditFilterForm(request.GET or None)
+    before, after = _cursor(request.GET.get("before")), _cursor(request.GET.get("after"))
+    valid = not form.is_bound or form.is_valid()
+    data = form.cleaned_data if form.is_bound and valid else {}
+    shown = {key: str(value) for key, value in data.items() if value}
+    record_audit(
+        actor=Actor.of(request),
+        action="audit.view",
+        detail={"filters": shown, "before": before, "after": after},
+    )
+    page = page_of(filtered_events(data), before=before, after=after) if valid else Page([], False, False)
+    codes = {row.organisation for row in page.rows if row.organisation}
+    names = dict(Organisation.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    roles: dict[str, str | Promise] = dict(Role.choices)
+    rows = [
+        AuditRow(
+            event=row,
+            role=roles.get(row.role, row.role),
+            organisation=names.get(row.organisation, row.organisation),
+            action=ACTION_LABELS.get(row.action, ""),
+        )
+        for row in page.rows
+    ]
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "form": form,
+            "rows": rows,
+            "has_newer": page.has_newer,
+            "has_older": page.has_older,
+            "newest_id": page.rows[0].id if page.rows else None,
+            "oldest_id": page.rows[-1].id if page.rows else None,
+            "is_first_page": before is None and after is None,
+            "filtered": bool(shown),
+        },
+    )
+
+
+@login_required
+@require_POST
+def verify_audit_log(request: HttpRequest) -> HttpResponse:
+    """Walk the hash chain (the same check as ``manage.py verify_audit``) and say where it first breaks.
+
+    It reads the whole log in batches; on a very large log the command, run off-peak, is the better tool.
+    """
+    _require_audit_admin(request, action="audit.verify")
+    bad = first_bad_row()
+    record_audit(
+        actor=Actor.of(request),
+        action="audit.verify",
+        outcome=AuditEvent.Outcome.SUCCESS if bad is None else AuditEvent.Outcome.FAILURE,
+        detail={"first_bad_row": bad},
+    )
+    if bad is None:
+        messages.success(request, _("日志完整：哈希链逐行核验通过。"))
+    else:
+        messages.error(request, _("第 %(id)s 行被篡改：自该行起哈希链断开。") % {"id": bad})
+    return redirect(reverse("core:audit_log"))
