@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('cases', '0003_initial'),
         ('directory', '0001_initial'),
-        ('handover', '0003_importjob'),
+        ('handover', '0002_initial'),
         ('people', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
