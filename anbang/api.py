@@ -15,6 +15,8 @@ from core.errors import DomainError
 from directory.api import router as directory_router
 from directory.auth import API_AUTH
 from handover.api import router as handover_router
+from stats.api import router as stats_router
+from stats.register_api import router as register_router
 
 api = NinjaAPI(
     title="anbang 安置帮教 API",
@@ -76,3 +78,5 @@ api.add_router("/", directory_router)
 api.add_router("/", core_router)
 api.add_router("/", handover_router)
 api.add_router("/", cases_router)
+api.add_router("/", stats_router)
+api.add_router("/", register_router)

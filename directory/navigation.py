@@ -14,7 +14,9 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Role, User
+from cases import navigation as cases_nav
+from directory.models import OFFICER_ROLES, Role, User
+from handover import navigation as handover_nav
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,13 @@ HOMES: dict[str, Home] = {
         _("监所工作台"),
         _("发送刑满释放人员通知书、登记释放与必接必送、报送未成年子女信息。"),
         [
-            Task(_("预释放人员通知"), _("即将刑满释放人员的通知书，发往户籍地司法所核查。")),
-            Task(_("释放登记"), _("登记释放情况与必接必送交接。")),
+            Task(
+                _("预释放人员通知"),
+                _("即将刑满释放人员的通知书，发往户籍地司法所核查。"),
+                url_name="handover:notices",
+                count=handover_nav.open_notices_count,
+            ),
+            Task(_("释放登记"), _("登记释放情况与必接必送交接。"), url_name="handover:notices"),
             Task(_("未成年子女信息"), _("在押人员未成年子女的情况报送。")),
         ],
     ),
@@ -64,25 +71,50 @@ HOMES: dict[str, Home] = {
         _("司法所工作台"),
         _("核查通知书、接收报到、建立帮教档案、走访与协查。"),
         [
-            Task(_("待核查通知"), _("监所发来、尚未核查的通知书。")),
-            Task(_("待报到人员"), _("已释放、尚未到司法所报到的人员。")),
-            Task(_("到期走访"), _("本周期内应当走访的帮教对象。")),
+            Task(
+                _("待核查通知"),
+                _("监所发来、尚未核查的通知书。"),
+                url_name="handover:inbox",
+                count=handover_nav.awaiting_verification_count,
+            ),
+            Task(
+                _("待报到人员"),
+                _("已释放、尚未到司法所报到的人员。"),
+                url_name="handover:inbox_check_in",
+                count=handover_nav.awaiting_check_in_count,
+            ),
+            Task(
+                _("到期走访"),
+                _("本周期内应当走访的帮教对象。"),
+                url_name="cases:worklist",
+                count=cases_nav.visits_due_count,
+            ),
         ],
     ),
     Role.COUNTY_OFFICER: Home(
         _("县级安帮办工作台"),
         _("辖区内退回通知的改派、全县帮教档案与预警督办。"),
         [
-            Task(_("退回待改派"), _("司法所退回、需要改派的通知书。")),
-            Task(_("衔接情况"), _("全县通知、核查与报到的衔接进度。")),
-            Task(_("预警督办"), _("逾期未报到、脱管失联等预警事项。")),
+            Task(
+                _("退回待改派"),
+                _("司法所退回、需要改派的通知书。"),
+                url_name="handover:returned",
+                count=handover_nav.returned_count,
+            ),
+            Task(_("衔接情况"), _("全县通知、核查与报到的衔接进度。"), url_name="stats:handover"),
+            Task(
+                _("预警督办"),
+                _("逾期未报到、脱管失联等预警事项。"),
+                url_name="handover:alerts",
+                count=handover_nav.open_alerts_count,
+            ),
         ],
     ),
     Role.CITY_OFFICER: Home(
         _("市级安帮办工作台"),
         _("全市衔接率、安置率、帮教率与考评。"),
         [
-            Task(_("统计分析"), _("全市各项工作指标与趋势。")),
+            Task(_("统计分析"), _("全市各项工作指标与趋势。"), url_name="stats:handover"),
             Task(_("考评"), _("对下级安帮办的考核评价。")),
         ],
     ),
@@ -90,7 +122,7 @@ HOMES: dict[str, Home] = {
         _("省级安帮办工作台"),
         _("全省统计、半年与年度报表、政策参数。"),
         [
-            Task(_("统计分析"), _("全省各项工作指标与趋势。")),
+            Task(_("统计分析"), _("全省各项工作指标与趋势。"), url_name="stats:handover"),
             Task(_("报表"), _("半年与年度统计报表。")),
             Task(_("政策参数"), _("本省适用的期限与标准。")),
         ],
@@ -98,20 +130,32 @@ HOMES: dict[str, Home] = {
     Role.NATIONAL_OFFICER: Home(
         _("国家级安帮办工作台"),
         _("全国统计与政策参数。"),
-        [Task(_("统计分析"), _("全国各项工作指标与趋势。"))],
+        [Task(_("统计分析"), _("全国各项工作指标与趋势。"), url_name="stats:handover")],
     ),
     Role.SOCIAL_WORKER: Home(
         _("社会工作者工作台"),
         _("所在帮教小组的对象与服务记录。"),
         [
-            Task(_("我的帮教对象"), _("您所在帮教小组负责的人员。")),
-            Task(_("服务记录"), _("个案服务、走访与活动记录。")),
+            Task(
+                _("我的帮教对象"),
+                _("您所在帮教小组负责的人员。"),
+                url_name="cases:list",
+                count=cases_nav.my_cases_count,
+            ),
+            Task(_("服务记录"), _("个案服务、走访与活动记录。"), url_name="cases:worklist"),
         ],
     ),
     Role.VOLUNTEER: Home(
         _("志愿者工作台"),
         _("所在帮教小组的对象与活动。"),
-        [Task(_("我的帮教对象"), _("您所在帮教小组负责的人员。"))],
+        [
+            Task(
+                _("我的帮教对象"),
+                _("您所在帮教小组负责的人员。"),
+                url_name="cases:list",
+                count=cases_nav.my_cases_count,
+            )
+        ],
     ),
     Role.PARTNER_OFFICER: Home(
         _("协作部门工作台"),
@@ -130,8 +174,13 @@ HOMES: dict[str, Home] = {
         _("公安工作台"),
         _("发给本单位的协查通报与辖区重点帮教对象。"),
         [
-            Task(_("协查通报"), _("发给本单位、尚未反馈的协查请求。")),
-            Task(_("重点帮教对象"), _("本辖区的重点帮教对象名单。")),
+            Task(
+                _("协查通报"),
+                _("发给本单位、尚未反馈的协查请求。"),
+                url_name="cases:traces",
+                count=cases_nav.open_traces_count,
+            ),
+            Task(_("重点帮教对象"), _("本辖区的重点帮教对象名单。"), url_name="cases:list"),
         ],
     ),
     Role.SYSTEM_ADMIN: Home(
@@ -175,6 +224,10 @@ def cards_for(user: User) -> list[TaskCard]:
 
 def nav_for(user: User) -> list[NavItem]:
     items = [NavItem(_("工作台"), reverse("directory:home"))]
+    items += handover_nav.handover_nav_items(user)
+    items += cases_nav.cases_nav_items(user)
+    if user.role in OFFICER_ROLES:
+        items.append(NavItem(_("统计分析"), reverse("stats:handover")))
     if user.role == Role.SYSTEM_ADMIN:
         items.append(NavItem(_("系统管理"), reverse("admin:index")))
     if user.role == Role.AUDIT_ADMIN:

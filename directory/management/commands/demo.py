@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.env import development_secret
 from core.errors import DomainError
 from directory.demo import DEMO_USERS, build_directory
+from directory.models import User
+from handover.demo import DEFAULT_SIZE, GUSU_OFFICER, build_handover_demo
 
 
 def demo_password() -> str:
@@ -20,12 +22,26 @@ def demo_password() -> str:
 class Command(BaseCommand):
     help = "Load the synthetic demo data of DESIGN §7 (idempotent) and print the demo sign-ins."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--size", type=int, default=DEFAULT_SIZE, help="how many hand-over demo people")
+
     def handle(self, *args: Any, **options: Any) -> None:
         password = demo_password()
         try:
             build_directory(password=password)
+            handover = build_handover_demo(password=password, size=options["size"])
         except DomainError as exc:
             raise CommandError(f"{exc.message} {exc.fields}") from None
+        counts = ", ".join(f"{status} {n}" for status, n in sorted(handover.counts.items()))
+        if handover.created:
+            self.stdout.write(
+                f"hand-over demo: {sum(handover.counts.values())} notices ({counts}), {handover.alerts} alerts, "
+                f"{handover.seconds:.1f} s"
+            )
+        else:
+            self.stdout.write(f"hand-over demo: already loaded ({counts})")
         self.stdout.write(f"demo sign-ins (password for all: {password}):")
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<18} {demo.full_name}")
+        if User.objects.filter(username=GUSU_OFFICER[0]).exists():
+            self.stdout.write(f"  {GUSU_OFFICER[0]:<18} {GUSU_OFFICER[1]}")

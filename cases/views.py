@@ -1,0 +1,1229 @@
+"""Pages of the assistance cases (帮教档案), DESIGN §2 steps 6–8 and 13: the case list, the case page with its action
+forms, the visit form (made for a phone), transfers, the trace-request inbox and the worklist.
+
+Every read goes through ``cases.selectors`` (one reach rule, ``Case.objects.visible_to``) and every write through
+``cases.services``; a ``DomainError`` from a service goes back onto the form it came from, each message next to its
+field, and nothing is written. A page a role has no part in answers 403; a case outside the caller's reach answers
+404, like a missing one. Pages that show people write one ``person.list`` or ``person.read`` audit row (DESIGN §8).
+What the page offers is display only: each service checks again under its row lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import Case as SqlCase
+from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases import selectors, services
+from cases.forms import (
+    AgreementForm,
+    CaseFilterForm,
+    CloseForm,
+    LostContactForm,
+    MemberForm,
+    NoteForm,
+    RestoreForm,
+    RiskForm,
+    SettlementForm,
+    TraceForm,
+    TraceResponseForm,
+    TransferDecisionForm,
+    TransferForm,
+    VisitForm,
+    add_domain_errors,
+    split_list,
+)
+from cases.models import Case, CaseEvent, GroupMember, SettlementRecord, TraceRequest, Transfer, Visit
+from cases.worklist import Item, worklist_for
+from core.audit import Actor, record_audit
+from core.errors import DomainError
+from core.idnumbers import id_number_hash, mask_id_number, normalize_id_number
+from directory.models import OFFICER_ROLES, Organisation, Role, User
+from people.models import Person, RiskLevel
+
+PAGE_SIZE = 50
+DUE_SOON_DAYS = 7  # a visit due within a week is flagged, as the worklist's horizon
+VISITS_SHOWN = 50
+EVENTS_SHOWN = 200
+
+GROUP_ROLES = frozenset({Role.SOCIAL_WORKER, Role.VOLUNTEER})
+# who works with cases at all: officers reach them by region, the group by membership, the police by area and trace
+CASE_ROLES = OFFICER_ROLES | GROUP_ROLES | {Role.POLICE_OFFICER}
+TRACE_ROLES = OFFICER_ROLES | {Role.POLICE_OFFICER}
+# respond_to_trace: the justice office or police organisation the request was sent to
+TRACE_RECEIVER_ROLES = frozenset({Role.OFFICE_OFFICER, Role.POLICE_OFFICER})
+ESCALATION_ROLES = OFFICER_ROLES - {Role.OFFICE_OFFICER}
+
+# How the timeline names each CaseEvent action (cases.services).
+EVENT_LABELS: dict[str, Promise] = {
+    "opened": gettext_lazy("报到建档"),
+    "visit": gettext_lazy("走访"),
+    "note": gettext_lazy("备注"),
+    "group_member_added": gettext_lazy("帮教小组增加成员"),
+    "group_member_removed": gettext_lazy("帮教小组成员退出"),
+    "agreement_signed": gettext_lazy("签订帮教协议"),
+    "risk": gettext_lazy("危险性评估"),
+    "settlement": gettext_lazy("安置情况变更"),
+    "transfer_requested": gettext_lazy("申请移交"),
+    "transfer_accepted": gettext_lazy("移交已接收"),
+    "transfer_declined": gettext_lazy("移交被拒绝"),
+    "lost_contact": gettext_lazy("脱管"),
+    "contact_restored": gettext_lazy("恢复联系"),
+    "trace_sent": gettext_lazy("发出协查通报"),
+    "trace_answered": gettext_lazy("协查反馈"),
+    "closed": gettext_lazy("解除帮教"),
+}
+
+WORK_LABELS: dict[str, Promise] = {
+    "visit_overdue": gettext_lazy("走访逾期"),
+    "visit_due": gettext_lazy("走访到期"),
+    "risk_review_due": gettext_lazy("危险性复评"),
+    "trace_response_due": gettext_lazy("协查待回复"),
+    "transfer_to_accept": gettext_lazy("移交待接收"),
+    "verification_due": gettext_lazy("通知书待核查"),
+    "check_in_due": gettext_lazy("待报到"),
+}
+
+
+# --- who may see what ------------------------------------------------------------------------------------------------
+
+
+def _user(request: HttpRequest, roles: frozenset[str]) -> User:
+    """The signed-in user, if their role takes part in this page (else 403, as the other pages answer)."""
+    user = request.user
+    assert isinstance(user, User)
+    if user.role not in roles:
+        raise PermissionDenied
+    return user
+
+
+def _case(request: HttpRequest, case_id: int) -> tuple[User, Case]:
+    """The case, if within reach; missing, out of reach and a role with no part in cases all look the same (404)."""
+    user = request.user
+    assert isinstance(user, User)
+    if user.role not in CASE_ROLES:
+        raise Http404
+    try:
+        return user, selectors.get_case_for_user(user, case_id)
+    except DomainError:
+        raise Http404 from None
+
+
+def _refusal(exc: DomainError) -> None:
+    """A service's 404 or 403 is the page's too; any other refusal goes onto the form."""
+    if exc.status == 404:
+        raise Http404 from exc
+    if exc.status == 403:
+        raise PermissionDenied from exc
+
+
+@dataclass(frozen=True)
+class Permissions:
+    """Which forms the case page offers (mirrors cases.services; each service checks again under its lock)."""
+
+    officer: bool  # the managing office, or its county
+    member: bool  # in the assistance group
+    visit: bool
+    note: bool
+    manage: bool  # group, agreement, risk, settlement, trace, close
+    lost_contact: bool
+    restore: bool
+    transfer: bool
+
+    @property
+    def any(self) -> bool:
+        return self.visit or self.note or self.manage or self.restore
+
+
+def permissions(user: User, case: Case, *, pending_transfer: Transfer | None = None) -> Permissions:
+    officer = services.is_case_officer(case, user)
+    # the group is prefetched with the case (selectors.case_queryset): no query
+    member = any(m.user_id == user.pk for m in _members(case))
+    hukou_side = user.role == Role.OFFICE_OFFICER and user.organisation_id == case.hukou_office_id
+    is_open = case.is_open  # closed cases are read-only: no form at all
+    manage = is_open and officer
+    return Permissions(
+        officer=officer,
+        member=member,
+        visit=is_open and (officer or member),
+        note=is_open and (officer or member or hukou_side),
+        manage=manage,
+        lost_contact=manage and case.status == Case.Status.ACTIVE,
+        restore=manage and case.status == Case.Status.LOST_CONTACT,
+        transfer=manage and pending_transfer is None,
+    )
+
+
+def _members(case: Case) -> list[GroupMember]:
+    members = getattr(case, "active_members", None)
+    if members is None:
+        members = list(case.group_members.filter(removed_on__isnull=True).select_related("user").order_by("id"))
+    return list(members)
+
+
+# --- audit of what the pages show ------------------------------------------------------------------------------------
+
+
+def _audit_list(request: HttpRequest, *, via: str, cases: Sequence[Case], **detail: Any) -> None:
+    """One ``person.list`` row for a page of people (names, masked ID numbers): DESIGN §8."""
+    if not cases:
+        return
+    with transaction.atomic():
+        record_audit(
+            actor=Actor.of(request),
+            action="person.list",
+            object_type="people.person",
+            detail={"via": via, "cases": [c.pk for c in cases], "persons": [c.person_id for c in cases], **detail},
+        )
+
+
+def _audit_read(request: HttpRequest, case: Case) -> None:
+    with transaction.atomic():
+        record_audit(
+            actor=Actor.of(request),
+            action="person.read",
+            object_type="people.person",
+            object_id=case.person_id,
+            detail={"via": "case_page", "case": case.pk},
+        )
+
+
+# --- small helpers for the templates ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    day: dt.date | None
+    state: str  # overdue / due / ok / "" (not running)
+
+    @classmethod
+    def of(cls, day: dt.date | None, *, running: bool, today: dt.date) -> Deadline:
+        if day is None or not running:
+            return cls(day, "")
+        if day < today:
+            return cls(day, "overdue")
+        if day <= today + dt.timedelta(days=DUE_SOON_DAYS):
+            return cls(day, "due")
+        return cls(day, "ok")
+
+
+def _paginate(request: HttpRequest, qs: QuerySet[Any]) -> Page[Any]:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _matching_people(q: str) -> QuerySet[Person]:
+    """People whose name, pinyin, initials or ID number match ``q``, with no reach of their own: only used to narrow
+    a case list already limited by ``Case.objects.visible_to``. ``people.selectors.search_people`` applies
+    ``Person.objects.visible_to``, which gives a social worker, a volunteer or the police nobody (their reach is
+    the cases, not the people's regions), so ``list_cases(q=...)`` finds nothing for them. Same rules as there."""
+    if len(q) in (15, 18) and q[:14].isdigit():
+        try:
+            return Person.objects.filter(id_number_hash=id_number_hash(normalize_id_number(q, field="q")))
+        except DomainError:
+            return Person.objects.none()
+    if q.isascii() and q.replace(" ", "").isalpha():
+        letters = q.replace(" ", "").lower()
+        return Person.objects.filter(Q(name_pinyin__startswith=letters) | Q(name_initials__startswith=letters))
+    return Person.objects.filter(Q(name__contains=q) | Q(former_names__contains=q))
+
+
+# --- the case list ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListRow:
+    case: Case
+    id_number: str  # masked
+    next_visit: Deadline
+
+
+def _list_title(user: User) -> str:
+    if user.role in GROUP_ROLES:
+        return _("我的帮教对象")
+    if user.role == Role.POLICE_OFFICER:
+        return _("重点帮教对象")
+    return _("帮教档案")
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    """The cases within reach, filtered by level, status, overdue visits, settlement and dual management, searched
+    by name, pinyin, initials or ID number. Open cases (在册, 脱管) unless another status is asked for."""
+    user = _user(request, CASE_ROLES)
+    query = request.GET.copy()
+    query.setdefault("status", CaseFilterForm.OPEN)
+    form = CaseFilterForm(query)
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status", CaseFilterForm.OPEN)
+    q = (data.get("q") or "").strip()
+    dual = {"yes": True, "no": False}.get(data.get("dual_managed") or "")
+    # officers search through list_cases (people within their reach); the others among their own cases' people
+    search_by_selector = user.role in OFFICER_ROLES
+    cases = selectors.list_cases(
+        user=user,
+        status=status if status in Case.Status.values else None,
+        level=data.get("level") or None,
+        q=(q or None) if search_by_selector else None,
+        overdue=bool(data.get("overdue")) or None,
+        dual_managed=dual,
+        settlement=data.get("settlement") or None,
+    )
+    if status == CaseFilterForm.OPEN:
+        cases = cases.filter(status__in=Case.OPEN)
+    if q and not search_by_selector:
+        cases = cases.filter(person__in=_matching_people(q).values("id"))
+    page = _paginate(request, cases.select_related("person", "managing_office", "hukou_office"))
+    today = timezone.localdate()
+    rows = [
+        ListRow(c, mask_id_number(c.person.id_number), Deadline.of(c.next_visit_due, running=c.is_open, today=today))
+        for c in page.object_list
+    ]
+    _audit_list(request, via="cases.case_list", cases=[r.case for r in rows], q=bool(q), status=status)
+    filtered = any(query.get(k) for k in ("q", "level", "settlement", "dual_managed", "overdue")) or (
+        status != CaseFilterForm.OPEN
+    )
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "title": _list_title(user),
+            "role": user.role,
+            "filtered": filtered,
+            "many_offices": user.role != Role.OFFICE_OFFICER,
+        },
+    )
+
+
+# --- the case page ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    event: CaseEvent
+    label: str | Promise
+    details: list[str]
+    note: str
+
+
+def _event_details(event: CaseEvent, names: dict[str, str]) -> list[str]:
+    data, details = event.data or {}, []
+    action = event.action
+
+    def office(code: object) -> str:
+        return names.get(str(code), str(code))
+
+    if action == "opened":
+        details.append(_("管理司法所：%(name)s") % {"name": office(data.get("managing_office", ""))})
+        if data.get("dual_managed"):
+            details.append(_("双列管，户籍地司法所：%(name)s") % {"name": office(data.get("hukou_office", ""))})
+    elif action == "visit":
+        details.append(
+            _("%(day)s，%(method)s，%(outcome)s")
+            % {
+                "day": data.get("visited_on", ""),
+                "method": dict(Visit.Method.choices).get(data.get("method", ""), data.get("method", "")),
+                "outcome": dict(Visit.Outcome.choices).get(data.get("outcome", ""), data.get("outcome", "")),
+            }
+        )
+    elif action == "group_member_added":
+        part = dict(GroupMember.Part.choices).get(data.get("part", ""), data.get("part", ""))
+        details.append(f"{part}：{data.get('name', '')}")
+    elif action == "risk":
+        level = dict(RiskLevel.choices).get(data.get("risk_level", ""), data.get("risk_level", ""))
+        details.append(_("危险性：%(level)s") % {"level": level})
+        details.append(_("列为重点帮教对象") if data.get("key_target") else _("一般帮教对象"))
+        if data.get("reasons"):
+            details.append("；".join(str(r) for r in data["reasons"]))
+    elif action == "settlement":
+        status = dict(Case.Settlement.choices).get(data.get("status", ""), data.get("status", ""))
+        details.append(_("%(status)s，自 %(day)s 起") % {"status": status, "day": data.get("since", "")})
+    elif action in ("transfer_requested", "transfer_accepted") and data.get("to_office"):
+        details.append(_("接收司法所：%(name)s") % {"name": office(data["to_office"])})
+    elif action == "lost_contact":
+        details.append(_("脱管日期：%(day)s") % {"day": data.get("noted_on", "")})
+        if data.get("automatic"):
+            details.append(_("系统按未联系天数自动列为脱管"))
+    elif action == "contact_restored":
+        details.append(_("恢复联系日期：%(day)s") % {"day": data.get("restored_on", "")})
+    elif action == "trace_sent" and data.get("to"):
+        details.append(_("协查单位：%(name)s") % {"name": office(data["to"])})
+    elif action == "trace_answered":
+        result = dict(TraceRequest.Result.choices).get(data.get("result", ""), data.get("result", ""))
+        details.append(_("协查结果：%(result)s") % {"result": result})
+        if data.get("address"):
+            details.append(_("地址：%(address)s") % {"address": data["address"]})
+    elif action == "closed":
+        reason = dict(Case.ClosureReason.choices).get(data.get("reason", ""), data.get("reason", ""))
+        details.append(_("%(reason)s，解除日期 %(day)s") % {"reason": reason, "day": data.get("closed_on", "")})
+    return details
+
+
+def _timeline(events: Sequence[CaseEvent], *, hide_offence: bool) -> list[TimelineEntry]:
+    codes = {
+        str(e.data.get(k))
+        for e in events
+        for k in ("managing_office", "hukou_office", "to_office", "to")
+        if isinstance(e.data, dict) and e.data.get(k)
+    }
+    names = dict(Organisation.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    entries = []
+    for event in events:
+        note = event.note
+        if hide_offence and event.action == "closed" and (event.data or {}).get("reason") == "reoffended":
+            note = ""  # the new offence: a volunteer never sees an offence (issue 4 §3)
+        entries.append(
+            TimelineEntry(event, EVENT_LABELS.get(event.action, event.action), _event_details(event, names), note)
+        )
+    return entries
+
+
+def _notice_url(user: User, case: Case) -> str | None:
+    """The hand-over notice behind the case, for officers (the hand-over pages are theirs)."""
+    if case.notice_id is None or user.role not in OFFICER_ROLES:
+        return None
+    try:
+        return reverse("handover:notice", args=[case.notice_id])
+    except NoReverseMatch:  # the hand-over pages are wired separately
+        return None
+
+
+def _organisation_choices(case: Case) -> tuple[list[tuple[str, str]], list[tuple[str, list[tuple[str, str]]]]]:
+    """The justice offices a case can move to, and the organisations a trace request can go to (the police and the
+    justice offices), within the case's province, in one query. Not the managing office itself."""
+    rows = list(
+        Organisation.objects.filter(
+            kind__in=[Organisation.Kind.JUSTICE_OFFICE, Organisation.Kind.PUBLIC_SECURITY],
+            is_active=True,
+            region__code__startswith=case.region_id[:2],
+        )
+        .exclude(pk=case.managing_office_id)
+        .order_by("kind", "region_id", "code")
+        .values_list("code", "name", "kind")
+    )
+    offices = [(code, name) for code, name, kind in rows if kind == Organisation.Kind.JUSTICE_OFFICE]
+    police = [(code, name) for code, name, kind in rows if kind == Organisation.Kind.PUBLIC_SECURITY]
+    trace_to = [(str(_("公安机关")), police), (str(_("司法所")), offices)]
+    return offices, trace_to
+
+
+def _group_users(case: Case) -> list[tuple[str, str]]:
+    """Social workers and volunteers of the case's county, to add to its group by their account."""
+    users = (
+        User.objects.filter(
+            role__in=[Role.SOCIAL_WORKER, Role.VOLUNTEER],
+            is_active=True,
+            organisation__region__code__startswith=case.region_id[:6],
+        )
+        .select_related("organisation")
+        .order_by("role", "full_name", "username")
+    )
+    return [(u.username, f"{u.full_name or u.username}（{u.get_role_display()} · {u.organisation}）") for u in users]
+
+
+CASE_FORMS: dict[str, type[Form]] = {
+    "note_form": NoteForm,
+    "member_form": MemberForm,
+    "agreement_form": AgreementForm,
+    "risk_form": RiskForm,
+    "settlement_form": SettlementForm,
+    "transfer_form": TransferForm,
+    "lost_contact_form": LostContactForm,
+    "restore_form": RestoreForm,
+    "trace_form": TraceForm,
+    "close_form": CloseForm,
+}
+
+
+def _render_case(
+    request: HttpRequest, user: User, case: Case, *, bound: dict[str, Form] | None = None, status: int = 200
+) -> HttpResponse:
+    today = timezone.localdate()
+    bound = bound or {}
+    transfers = list(case.transfers.select_related("from_office", "to_office").order_by("-id"))
+    pending = next((t for t in transfers if t.status == Transfer.Status.PENDING), None)
+    can = permissions(user, case, pending_transfer=pending)
+    offices: list[tuple[str, str]] = []
+    trace_to: list[tuple[str, list[tuple[str, str]]]] = []
+    group_users: list[tuple[str, str]] = []
+    if can.manage:
+        offices, trace_to = _organisation_choices(case)
+        group_users = _group_users(case)
+    allowed = {
+        "note_form": can.note,
+        "member_form": can.manage,
+        "agreement_form": can.manage,
+        "risk_form": can.manage,
+        "settlement_form": can.manage,
+        "transfer_form": can.transfer,
+        "lost_contact_form": can.lost_contact,
+        "restore_form": can.restore,
+        "trace_form": can.manage,
+        "close_form": can.manage,
+    }
+    kwargs: dict[str, dict[str, Any]] = {
+        "member_form": {"users": group_users},
+        "transfer_form": {"offices": offices},
+        "trace_form": {
+            "organisations": trace_to,
+            "initial": {"last_known_address": case.person.residence_address},
+        },
+    }
+    forms: dict[str, Form | None] = {
+        name: (bound.get(name) or form_class(**kwargs.get(name, {}))) if allowed[name] else None
+        for name, form_class in CASE_FORMS.items()
+    }
+    hide_offence = user.role == Role.VOLUNTEER
+    visits = list(case.visits.select_related("recorded_by").order_by("-visited_on", "-id")[: VISITS_SHOWN + 1])
+    events = list(case.events.order_by("-id")[: EVENTS_SHOWN + 1])
+    custody = case.notice.custody if case.notice is not None else None
+    _audit_read(request, case)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "person": case.person,
+            "id_number": mask_id_number(case.person.id_number),
+            "custody": None if hide_offence else custody,
+            "hide_offence": hide_offence,
+            "members": _members(case),
+            "agreement": case.agreements.order_by("-signed_on", "-id").first(),
+            "settlements": list(
+                SettlementRecord.objects.filter(case=case).select_related("recorded_by").order_by("-since", "-id")
+            ),
+            "visits": visits[:VISITS_SHOWN],
+            "more_visits": len(visits) > VISITS_SHOWN,
+            "timeline": _timeline(events[:EVENTS_SHOWN], hide_offence=hide_offence),
+            "more_events": len(events) > EVENTS_SHOWN,
+            "transfers": transfers,
+            "pending_transfer": pending,
+            "decides_transfer": pending is not None
+            and user.role == Role.OFFICE_OFFICER
+            and user.organisation_id == pending.to_office_id,
+            "traces": list(case.trace_requests.select_related("to_organisation").order_by("-id")),
+            "next_visit": Deadline.of(case.next_visit_due, running=case.is_open, today=today),
+            "next_review": Deadline.of(case.next_risk_review, running=case.is_open, today=today),
+            "risk_level": dict(RiskLevel.choices).get(case.risk_level, ""),
+            "show_closure_detail": not (hide_offence and case.closure_reason == Case.ClosureReason.REOFFENDED),
+            "notice_url": _notice_url(user, case),
+            "can": can,
+            "open_form": next(iter(bound), ""),
+            "today": today,
+            **forms,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    user, case = _case(request, case_id)
+    return _render_case(request, user, case)
+
+
+def _act(
+    request: HttpRequest,
+    case_id: int,
+    *,
+    form_name: str,
+    make_form: Callable[[Case], Form],
+    allowed: Callable[[Permissions], bool],
+    action: Callable[[Case, dict[str, Any]], str],
+) -> HttpResponse:
+    """POST of one of the case page's forms: run ``action`` (a service call answering the success message) and go
+    back to the case page; on a refusal show the page again with the form and the service's messages in place, and
+    nothing written."""
+    user, case = _case(request, case_id)
+    pending = case.transfers.filter(status=Transfer.Status.PENDING).first()
+    if not allowed(permissions(user, case, pending_transfer=pending)):
+        # the page no longer offers this form (the case was closed, or another officer acted first), or never did
+        if not case.is_open:
+            messages.error(request, _("该帮教档案已解除，只能查阅。"))
+        else:
+            messages.error(request, _("您不能对此档案进行该操作。"))
+        return redirect("cases:case", case_id=case.pk)
+    form = make_form(case)
+    status = 400
+    if form.is_valid():
+        try:
+            message = action(case, form.cleaned_data)
+        except DomainError as exc:
+            _refusal(exc)
+            add_domain_errors(form, exc)
+            status = exc.status
+            # the service rolled back; read the case again as it now is
+            user, case = _case(request, case_id)
+        else:
+            messages.success(request, message)
+            return redirect("cases:case", case_id=case.pk)
+    return _render_case(request, user, case, bound={form_name: form}, status=status)
+
+
+@login_required
+@require_POST
+def case_note(request: HttpRequest, case_id: int) -> HttpResponse:
+    def action(case: Case, data: dict[str, Any]) -> str:
+        services.add_note(case=case, note=data["note"], by=Actor.of(request))
+        return _("备注已记录。")
+
+    return _act(
+        request,
+        case_id,
+        form_name="note_form",
+        make_form=lambda case: NoteForm(request.POST),
+        allowed=lambda can: can.note,
+        action=action,
+    )
+
+
+@login_required
+@require_POST
+def case_member_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    def action(case: Case, data: dict[str, Any]) -> str:
+        member = services.add_group_member(
+            case=case,
+            part=data["part"],
+            name=data["name"],
+            phone=data["phone"],
+            username=data["username"] or None,
+            by=Actor.of(request),
+        )
+        return _("%(name)s 已加入帮教小组。") % {"name": member.name}
+
+    return _act(
+        request,
+        case_id,
+        form_name="member_form",
+        make_form=lambda case: MemberForm(request.POST, users=_group_users(case)),
+        allowed=lambda can: can.manage,
+        action=action,
+    )
+
+
+@login_required
+@require_POST
+def case_member_remove(request: HttpRequest, case_id: int, member_id: int) -> HttpResponse:
+    user, case = _case(request, case_id)
+    member = case.group_members.filter(pk=member_id).first()
+    if member is None:
+        raise Http404
+    if not permissions(user, case).manage:
+        messages.error(request, _("您不能对此档案进行该操作。"))
+        return redirect("cases:case", case_id=case.pk)
+    try:
+        services.remove_group_member(member=member, by=Actor.of(request))
+    except DomainError as exc:
+        _refusal(exc)
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(name)s 已退出帮教小组。") % {"name": member.name})
+    return redirect("cases:case", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def case_agreement(request: HttpRequest, case_id: int) -> HttpResponse:
+    def action(case: Case, data: dict[str, Any]) -> str:
+        signatories = {key: data[key].strip() for key in AgreementForm.SIGNATORIES}
+        services.record_agreement(case=case, signed_on=data["signed_on"], signatories=signatories, by=Actor.of(request))
+        return _("帮教协议已登记。")
+
+    return _act(
+        request,
+        case_id,
+        form_name="agreement_form",
+        make_form=lambda case: AgreementForm(request.POST),
+        allowed=lambda can: can.manage,
+        action=action,
+    )
+
+
+@login_required
+@require_POST
+def case_risk(request: HttpRequest, case_id: int) -> HttpResponse:
+    def action(case: Case, data: dict[str, Any]) -> str:
+        case = services.assess_risk(
+            case=case,
+            risk_level=data["risk_level"],
+            key_target=bool(data["key_target"]),
+            reasons=split_list(data["reasons"]),
+            assessed_on=data["assessed_on"],
+            by=Actor.of(request),
+        )
+        review = case.next_risk_review.isoformat() if case.next_risk_review else "—"
+        return _("危险性评估已记录，下次评估 %(day)s。") % {"day": review}
+
+    return _act(
+        request,
+        case_id,
+        form_name="risk_form",
+        make_form=lambda case: RiskForm(request.POST),
+        allowed=lambda can: can.manage,
+        action=action,
+    )
+
+
+@login_required
+@require_POST
+def case_settlement(request: HttpRequest, case_id: int) -> HttpResponse:
+    def action(case: Case, data: dict[str, Any]) -> str:
+        services.record_settlement(
+            case=case,
+            status=data["status"],
+            since=data["since"],
+            detail=data["detail"],
+            reason=data["reason"],
+            by=Actor.of(request),
+        )
+        return _("安置情况已记录。")
+
+    return _act(
+        request,
+        case_id,
+        form_name="settlement_form",
+        make_form=lambda case: SettlementForm(request.POST),
+        allowed=lambda can: can.manage,
+        action=action,
+    )
+
+
+@login_required
+@require_POST
+def case_transfer(request: HttpRequest, case_id: int) -> HttpResponse:
+    def action(case: Case, data: dict[str, Any]) -> str:
+        office = Organisation.objects.select_related("region").filter(code=data["to_office"]).first()
+        if office is None:
+            raise DomainError("invalid_input", _("移交无法申请。"), fields={"to_office": _("请选择司法所")})
+        services.request_transfer(
+            case=case, to_office=office, reason=data["reason"], new_address=data["new_address"], by=Actor.of(request)
+        )
+        return _("已向%(office)s申请移交，待对方接收。") % {"office": office.name}
+
+    return _act(
+        request,
+        case_id,
+        form_name="transfer_form",
+        make_form=lambda case: TransferForm(request.POST, offices=_organisation_choices(case)[0]),
+        allowed=lambda can: can.transfer,
+        action=action,
+    )
+
+
+@login_required
+@require_POST
+def case_lost_contact(request: HttpRequest, case_id: int) -> HttpResponse:
+    def action(case: Case, data: dict[str, Any]) -> str:
+        services.mark_lost_contact(case=case, noted_on=data["noted_on"], reason=data["reason"], by=Actor.of(request))
+        return _("已列为脱管。可向公安机关或其他司法所发出协查通报。")
+
+    return _act(
+        request,
+        case_id,
+        form_name="lost_contact_form",
+        make_form=lambda case: LostContactForm(request.POST),
+        allowed=lambda can: can.lost_contact,
+        action=action,
+    )
+
+
+@login_required
+@require_POST
+def case_contact_restored(request: HttpRequest, case_id: int) -> HttpResponse:
+    def action(case: Case, data: dict[str, Any]) -> str:
+        case = services.restore_contact(
+            case=case, restored_on=data["restored_on"], note=data["note"], by=Actor.of(request)
+        )
+        due = case.next_visit_due.isoformat() if case.next_visit_due else "—"
+        return _("已恢复联系，下次走访 %(day)s。") % {"day": due}
+
+    return _act(
+        request,
+        case_id,
+        form_name="restore_form",
+        make_form=lambda case: RestoreForm(request.POST),
+        allowed=lambda can: can.restore,
+        action=action,
+    )
+
+
+@login_required
+@require_POST
+def case_trace(request: HttpRequest, case_id: int) -> HttpResponse:
+    def action(case: Case, data: dict[str, Any]) -> str:
+        target = Organisation.objects.filter(code=data["to"]).first()
+        if target is None:
+            raise DomainError("invalid_input", _("协查通报无法发出。"), fields={"to": _("请选择协查单位")})
+        trace = services.send_trace_request(
+            case=case,
+            to=target,
+            reason=data["reason"],
+            last_known_address=data["last_known_address"],
+            by=Actor.of(request),
+        )
+        return _("协查通报已发给%(org)s，回复期限 %(day)s。") % {
+            "org": target.name,
+            "day": trace.respond_by.isoformat(),
+        }
+
+    return _act(
+        request,
+        case_id,
+        form_name="trace_form",
+        make_form=lambda case: TraceForm(request.POST, organisations=_organisation_choices(case)[1]),
+        allowed=lambda can: can.manage,
+        action=action,
+    )
+
+
+@login_required
+@require_POST
+def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
+    def action(case: Case, data: dict[str, Any]) -> str:
+        services.close_case(
+            case=case, reason=data["reason"], closed_on=data["closed_on"], detail=data["detail"], by=Actor.of(request)
+        )
+        return _("帮教档案已解除，此后只能查阅。")
+
+    return _act(
+        request,
+        case_id,
+        form_name="close_form",
+        make_form=lambda case: CloseForm(request.POST),
+        allowed=lambda can: can.manage,
+        action=action,
+    )
+
+
+# --- the visit form (a page of its own, made for a phone) ------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_form(request: HttpRequest, case_id: int) -> HttpResponse:
+    """记录走访: filled in on a phone at the door. On a refusal the form comes back with each message next to its
+    field and nothing written."""
+    user, case = _case(request, case_id)
+    if not permissions(user, case).visit:
+        if not case.is_open:
+            messages.error(request, _("该帮教档案已解除，只能查阅。"))
+            return redirect("cases:case", case_id=case.pk)
+        raise PermissionDenied
+    visitor = user.full_name or user.username
+    form = VisitForm(request.POST or None, visitor=visitor)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.record_visit(
+                    case=case,
+                    by=Actor.of(request),
+                    visited_on=data["visited_on"],
+                    method=data["method"],
+                    outcome=data["outcome"],
+                    notes=data["notes"],
+                    visitors=split_list(data["visitors"]),
+                    situation=form.situation(),
+                    needs=split_list(data["needs"]),
+                )
+            except DomainError as exc:
+                _refusal(exc)
+                add_domain_errors(form, exc)
+                status = exc.status
+            else:
+                due = Case.objects.values_list("next_visit_due", flat=True).get(pk=case.pk)
+                messages.success(
+                    request, _("走访已记录，下次走访 %(day)s。") % {"day": due.isoformat() if due else "—"}
+                )
+                return redirect("cases:case", case_id=case.pk)
+        if not form.non_field_errors():
+            form.add_error(None, _("走访记录有误，请按提示修改。"))
+    with transaction.atomic():
+        record_audit(
+            actor=Actor.of(request),
+            action="person.read",
+            object_type="people.person",
+            object_id=case.person_id,
+            detail={"via": "case_visit_form", "case": case.pk},
+        )
+    return render(
+        request,
+        "cases/visit_form.html",
+        {
+            "case": case,
+            "person": case.person,
+            "form": form,
+            "next_visit": Deadline.of(case.next_visit_due, running=True, today=timezone.localdate()),
+        },
+        status=status,
+    )
+
+
+# --- transfers -------------------------------------------------------------------------------------------------------
+
+
+def _transfer(request: HttpRequest, transfer_id: int) -> tuple[User, Transfer]:
+    user = request.user
+    assert isinstance(user, User)
+    if user.role not in OFFICER_ROLES:
+        raise Http404
+    try:
+        transfer = selectors.get_transfer_for_user(user, transfer_id)
+    except DomainError:
+        raise Http404 from None
+    return user, transfer
+
+
+def _decides(user: User, transfer: Transfer) -> bool:
+    return (
+        transfer.status == Transfer.Status.PENDING
+        and user.role == Role.OFFICE_OFFICER
+        and user.organisation_id == transfer.to_office_id
+    )
+
+
+def _render_transfer(
+    request: HttpRequest, user: User, transfer: Transfer, *, form: TransferDecisionForm | None = None, status: int = 200
+) -> HttpResponse:
+    case = transfer.case
+    person = Person.objects.select_related("hukou_region", "residence_region").get(pk=case.person_id)
+    with transaction.atomic():
+        record_audit(
+            actor=Actor.of(request),
+            action="person.read",
+            object_type="people.person",
+            object_id=person.pk,
+            detail={"via": "case_transfer_page", "case": case.pk, "transfer": transfer.pk},
+        )
+    decides = _decides(user, transfer)
+    return render(
+        request,
+        "cases/transfer_detail.html",
+        {
+            "transfer": transfer,
+            "case": case,
+            "person": person,
+            "id_number": mask_id_number(person.id_number),
+            "form": (form or TransferDecisionForm()) if decides else None,
+            # the receiving office reads the case while the transfer waits; afterwards only if it accepted
+            "case_visible": Case.objects.visible_to(user).filter(pk=case.pk).exists(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def transfer_detail(request: HttpRequest, transfer_id: int) -> HttpResponse:
+    user, transfer = _transfer(request, transfer_id)
+    return _render_transfer(request, user, transfer)
+
+
+def _decide(request: HttpRequest, transfer_id: int, *, accept: bool) -> HttpResponse:
+    user, transfer = _transfer(request, transfer_id)
+    if not _decides(user, transfer):
+        messages.error(request, _("此移交已处理，或不是发给本所的。"))
+        return redirect("cases:transfer", transfer_id=transfer.pk)
+    form = TransferDecisionForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            if accept:
+                case = services.accept_transfer(transfer=transfer, by=Actor.of(request), note=form.cleaned_data["note"])
+                messages.success(request, _("已接收移交，本所开始管理此帮教档案。"))
+                return redirect("cases:case", case_id=case.pk)
+            services.decline_transfer(transfer=transfer, by=Actor.of(request), note=form.cleaned_data["note"])
+            messages.success(request, _("已拒绝接收，档案仍由原司法所管理。"))
+            return redirect("cases:transfers")
+        except DomainError as exc:
+            _refusal(exc)
+            add_domain_errors(form, exc)
+            status = exc.status
+        user, transfer = _transfer(request, transfer_id)
+    return _render_transfer(request, user, transfer, form=form, status=status)
+
+
+@login_required
+@require_POST
+def transfer_accept(request: HttpRequest, transfer_id: int) -> HttpResponse:
+    return _decide(request, transfer_id, accept=True)
+
+
+@login_required
+@require_POST
+def transfer_decline(request: HttpRequest, transfer_id: int) -> HttpResponse:
+    return _decide(request, transfer_id, accept=False)
+
+
+@login_required
+@require_GET
+def transfer_list(request: HttpRequest) -> HttpResponse:
+    """Transfers to the user's office (to accept or decline) and those of the cases within reach."""
+    user = _user(request, OFFICER_ROLES)
+    visible = Transfer.objects.visible_to(user).select_related("case__person", "from_office", "to_office")
+    pending_first = SqlCase(
+        When(status=Transfer.Status.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    incoming: list[Transfer] = []
+    if user.role == Role.OFFICE_OFFICER:
+        incoming = list(visible.filter(to_office_id=user.organisation_id).order_by(pending_first, "-id")[:PAGE_SIZE])
+    outgoing = list(visible.exclude(to_office_id=user.organisation_id or 0).order_by(pending_first, "-id")[:PAGE_SIZE])
+    shown = {t.case_id: t.case for t in [*incoming, *outgoing]}
+    _audit_list(request, via="cases.transfer_list", cases=list(shown.values()))
+    return render(
+        request,
+        "cases/transfer_list.html",
+        {"incoming": incoming, "outgoing": outgoing, "is_office": user.role == Role.OFFICE_OFFICER},
+    )
+
+
+# --- trace requests --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TraceTab:
+    slug: str
+    url_name: str
+    label: str | Promise
+    note: str | Promise
+
+
+TRACE_TABS = {
+    "incoming": TraceTab(
+        "incoming",
+        "cases:traces_incoming",
+        gettext_lazy("收到的协查"),
+        gettext_lazy("发给本单位的协查通报：查找后反馈找到的地址，或未找到。逾期未回复的标红，并上报县级安帮办督办。"),
+    ),
+    "outgoing": TraceTab(
+        "outgoing",
+        "cases:traces_outgoing",
+        gettext_lazy("发出的协查"),
+        gettext_lazy("辖区帮教档案发出的协查通报及其回复。"),
+    ),
+    "escalated": TraceTab(
+        "escalated",
+        "cases:traces_escalated",
+        gettext_lazy("逾期督办"),
+        gettext_lazy("超过回复期限仍未回复、已上报县级安帮办的协查通报。"),
+    ),
+}
+
+
+def trace_tabs_for(user: User) -> list[TraceTab]:
+    slugs = []
+    if user.role in TRACE_RECEIVER_ROLES:
+        slugs.append("incoming")
+    if user.role in OFFICER_ROLES:
+        slugs.append("outgoing")
+    if user.role in ESCALATION_ROLES:
+        slugs.append("escalated")
+    return [TRACE_TABS[s] for s in slugs]
+
+
+def _trace_rows(user: User, slug: str) -> QuerySet[TraceRequest]:
+    open_first = SqlCase(
+        When(status=TraceRequest.Status.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    if slug == "escalated":
+        qs = TraceRequest.objects.visible_to(user).filter(status=TraceRequest.Status.OPEN, escalated_on__isnull=False)
+    else:
+        qs = selectors.traces_for(user, slug)
+    return qs.select_related("case__person", "from_office", "to_organisation", "answered_by").order_by(
+        open_first, "respond_by", "id"
+    )
+
+
+@dataclass(frozen=True)
+class TraceRow:
+    trace: TraceRequest
+    deadline: Deadline
+    form: TraceResponseForm | None
+
+
+def _render_traces(
+    request: HttpRequest,
+    user: User,
+    slug: str,
+    *,
+    bound: tuple[int, TraceResponseForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    tabs = trace_tabs_for(user)
+    if not tabs:
+        raise PermissionDenied
+    tab = TRACE_TABS[slug] if slug else tabs[0]
+    if tab not in tabs:
+        raise PermissionDenied
+    today = timezone.localdate()
+    counts = {t.slug: _trace_rows(user, t.slug).filter(status=TraceRequest.Status.OPEN).count() for t in tabs}
+    page = _paginate(request, _trace_rows(user, tab.slug))
+    rows = []
+    for trace in page.object_list:
+        is_open = trace.status == TraceRequest.Status.OPEN
+        form = None
+        if tab.slug == "incoming" and is_open:
+            if bound is not None and bound[0] == trace.pk:
+                form = bound[1]
+            else:
+                form = TraceResponseForm(auto_id=f"id_trace{trace.pk}_%s")
+        rows.append(TraceRow(trace, Deadline.of(trace.respond_by, running=is_open, today=today), form))
+    _audit_list(request, via=f"cases.traces.{tab.slug}", cases=[r.trace.case for r in rows])
+    return render(
+        request,
+        "cases/traces.html",
+        {"tabs": [(t, counts[t.slug]) for t in tabs], "tab": tab, "page": page, "rows": rows, "today": today},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def traces(request: HttpRequest, tab: str = "") -> HttpResponse:
+    """协查通报: requests sent to the user's office or police organisation (to answer), those sent about the cases
+    within reach, and, for the county and above, the overdue ones escalated to them."""
+    user = _user(request, TRACE_ROLES)
+    return _render_traces(request, user, tab)
+
+
+@login_required
+@require_POST
+def trace_respond(request: HttpRequest, trace_id: int) -> HttpResponse:
+    user = _user(request, TRACE_RECEIVER_ROLES)
+    try:
+        trace = selectors.get_trace_for_user(user, trace_id)
+    except DomainError:
+        raise Http404 from None
+    if trace.to_organisation_id != user.organisation_id:
+        raise PermissionDenied  # visible (a case of the office's own), but not addressed to it
+    if trace.status != TraceRequest.Status.OPEN:
+        messages.error(request, _("此协查通报已回复。"))
+        return redirect("cases:traces_incoming")
+    form = TraceResponseForm(request.POST, auto_id=f"id_trace{trace.pk}_%s")
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.respond_to_trace(
+                trace=trace, result=data["result"], address=data["address"], note=data["note"], by=Actor.of(request)
+            )
+        except DomainError as exc:
+            _refusal(exc)
+            add_domain_errors(form, exc)
+            status = exc.status
+        else:
+            messages.success(request, _("已回复%(name)s的协查通报。") % {"name": trace.case.person.name})
+            return redirect("cases:traces_incoming")
+    return _render_traces(request, user, "incoming", bound=(trace.pk, form), status=status)
+
+
+# --- the worklist ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    item: Item
+    url: str | None
+    action: str | Promise
+
+
+@dataclass(frozen=True)
+class WorkGroup:
+    kind: str
+    label: str | Promise
+    rows: list[WorkRow]
+    overdue: int
+
+
+# The worklist's sections, most pressing first (each section keeps cases.worklist's order: overdue, then by date).
+WORK_ORDER = (
+    "visit_overdue",
+    "trace_response_due",
+    "transfer_to_accept",
+    "check_in_due",
+    "verification_due",
+    "risk_review_due",
+    "visit_due",
+)
+
+
+def _work_link(item: Item) -> tuple[str | None, str | Promise]:
+    if item.kind in ("visit_due", "visit_overdue") and item.case_id:
+        return reverse("cases:visit", args=[item.case_id]), gettext_lazy("记录走访")
+    if item.kind == "trace_response_due":
+        return f"{reverse('cases:traces_incoming')}#trace-{item.trace_id}", gettext_lazy("回复")
+    if item.kind == "transfer_to_accept" and item.transfer_id:
+        return reverse("cases:transfer", args=[item.transfer_id]), gettext_lazy("接收或拒绝")
+    if item.case_id:
+        return f"{reverse('cases:case', args=[item.case_id])}#risk", gettext_lazy("评估")
+    if item.notice_id:
+        try:
+            url = reverse("handover:notice", args=[item.notice_id])
+        except NoReverseMatch:  # the hand-over pages are wired separately
+            return None, ""
+        anchor = "#verify" if item.kind == "verification_due" else "#check-in"
+        return url + anchor, gettext_lazy("核查") if item.kind == "verification_due" else gettext_lazy("登记报到")
+    return None, ""
+
+
+def _work_groups(items: Sequence[Item]) -> list[WorkGroup]:
+    by_kind: dict[str, list[WorkRow]] = {}
+    for item in items:
+        by_kind.setdefault(item.kind, []).append(WorkRow(item, *_work_link(item)))
+    kinds = [k for k in WORK_ORDER if k in by_kind] + sorted(set(by_kind) - set(WORK_ORDER))
+    return [
+        WorkGroup(k, WORK_LABELS.get(k, k), by_kind[k], sum(1 for r in by_kind[k] if r.item.overdue)) for k in kinds
+    ]
+
+
+@login_required
+@require_GET
+def worklist(request: HttpRequest) -> HttpResponse:
+    """待办事项: the user's due and overdue items (cases.worklist) by kind, each linking to where it is done."""
+    user = _user(request, CASE_ROLES)
+    today = timezone.localdate()
+    items = worklist_for(user, on=today)
+    case_ids = sorted({i.case_id for i in items if i.case_id})
+    notice_ids = sorted({i.notice_id for i in items if i.notice_id})
+    if items:
+        with transaction.atomic():
+            record_audit(
+                actor=Actor.of(request),
+                action="person.list",
+                object_type="people.person",
+                detail={"via": "cases.worklist", "cases": case_ids, "notices": notice_ids},
+            )
+    return render(
+        request,
+        "cases/worklist.html",
+        {
+            "groups": _work_groups(items),
+            "total": len(items),
+            "overdue": sum(1 for i in items if i.overdue),
+            "today": today,
+        },
+    )

@@ -1,0 +1,160 @@
+/* The hand-over dashboard's two charts (ECharts, served from static/vendor).
+   The data comes from the page as <script type="application/json" id="stats-data"> (Django's json_script): CSP is
+   script-src 'self', so nothing is inlined. Tooltips render in the canvas (renderMode "richText"): ECharts' HTML
+   tooltips carry style="" attributes, which style-src 'self' refuses. A click on a bar or a month opens the page
+   behind it (the sub-region's dashboard, or the list of people released that month). */
+(function () {
+  "use strict";
+
+  var COLORS = { all: "#0b4a8b", key: "#c8102e", ordinary: "#2a9d8f", released: "#9db7d5", missed: "#d4a017" };
+
+  function readData() {
+    var node = document.getElementById("stats-data");
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function percent(value) {
+    return value === null || value === undefined ? "—" : value.toFixed(1) + "%";
+  }
+
+  function tooltip(formatter) {
+    return { trigger: "axis", renderMode: "richText", formatter: formatter };
+  }
+
+  function openOnClick(chart, urls) {
+    chart.on("click", function (params) {
+      var url = urls[params.dataIndex];
+      if (url) {
+        window.location.assign(url);
+      }
+    });
+    chart.getZr().on("mousemove", function (event) {
+      chart.getZr().setCursorStyle(event.target ? "pointer" : "default");
+    });
+  }
+
+  // On a phone the legend takes two lines: leave room for it above the plot (and above the target labels).
+  function gridTop(node) {
+    return node.clientWidth < 560 ? 76 : 44;
+  }
+
+  function regionChart(node, data) {
+    var chart = window.echarts.init(node, null, { renderer: "canvas" });
+    var labels = data.labels;
+    var regions = data.regions;
+    var targetLine = function (value, label, color) {
+      return {
+        silent: true,
+        symbol: "none",
+        lineStyle: { type: "dashed", color: color },
+        label: { formatter: label, position: "insideEndTop", color: color },
+        data: [{ yAxis: value }],
+      };
+    };
+    var series = function (name, values, color, extra) {
+      var base = {
+        name: name,
+        type: "bar",
+        data: values,
+        itemStyle: { color: color },
+        barMaxWidth: 28,
+      };
+      return Object.assign(base, extra || {});
+    };
+    chart.setOption({
+      color: [COLORS.all, COLORS.key, COLORS.ordinary],
+      grid: { left: 48, right: 16, top: gridTop(node), bottom: 56 },
+      legend: { top: 0 },
+      tooltip: tooltip(function (params) {
+        var head = params.length ? params[0].name : "";
+        var i = params.length ? params[0].dataIndex : 0;
+        return [head, labels.released + "：" + regions.released[i] + labels.people]
+          .concat(params.map(function (p) { return p.seriesName + "：" + percent(p.value); }))
+          .join("\n");
+      }),
+      xAxis: {
+        type: "category",
+        data: regions.names,
+        axisLabel: { interval: 0, rotate: regions.names.length > (node.clientWidth < 560 ? 3 : 6) ? 30 : 0 },
+      },
+      yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
+      series: [
+        series(labels.handover_rate, regions.handover_rate, COLORS.all),
+        series(labels.key_handover_rate, regions.key_handover_rate, COLORS.key, {
+          markLine: targetLine(data.targets.key_handover_rate, labels.target_key, COLORS.key),
+        }),
+        series(labels.ordinary_handover_rate, regions.ordinary_handover_rate, COLORS.ordinary, {
+          markLine: targetLine(data.targets.ordinary_handover_rate, labels.target_ordinary, COLORS.ordinary),
+        }),
+      ],
+    });
+    openOnClick(chart, regions.urls);
+    return chart;
+  }
+
+  function trendChart(node, data) {
+    var chart = window.echarts.init(node, null, { renderer: "canvas" });
+    var labels = data.labels;
+    var trend = data.trend;
+    chart.setOption({
+      grid: { left: 48, right: 48, top: gridTop(node), bottom: 40 },
+      legend: { top: 0 },
+      tooltip: tooltip(function (params) {
+        var head = params.length ? params[0].name : "";
+        return [head]
+          .concat(
+            params.map(function (p) {
+              return p.seriesName + "：" + (p.seriesIndex === 2 ? percent(p.value) : p.value + labels.people);
+            })
+          )
+          .join("\n");
+      }),
+      xAxis: { type: "category", data: trend.months, axisLabel: { formatter: function (v) { return v.slice(2); } } },
+      yAxis: [
+        { type: "value", name: labels.people, minInterval: 1, splitLine: { show: false } },
+        { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
+      ],
+      series: [
+        { name: labels.released, type: "bar", data: trend.released, itemStyle: { color: COLORS.released }, barMaxWidth: 24 },
+        { name: labels.missed, type: "bar", data: trend.missed, itemStyle: { color: COLORS.missed }, barMaxWidth: 24 },
+        {
+          name: labels.handover_rate,
+          type: "line",
+          yAxisIndex: 1,
+          data: trend.handover_rate,
+          connectNulls: false,
+          symbolSize: 7,
+          itemStyle: { color: COLORS.all },
+          lineStyle: { width: 2.5 },
+        },
+      ],
+    });
+    openOnClick(chart, trend.urls);
+    return chart;
+  }
+
+  function start() {
+    var data = readData();
+    if (!data || !window.echarts) {
+      return;
+    }
+    var charts = [];
+    var regions = document.getElementById("chart-regions");
+    var trend = document.getElementById("chart-trend");
+    if (regions) {
+      charts.push(regionChart(regions, data));
+    }
+    if (trend) {
+      charts.push(trendChart(trend, data));
+    }
+    window.addEventListener("resize", function () {
+      charts.forEach(function (chart) { chart.resize(); });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
