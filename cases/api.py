@@ -97,7 +97,9 @@ def case_out(case: Case, *, for_role: str) -> dict[str, Any]:
             }
             for m in members
         ],
-        "closure": {"reason": case.closure_reason, "closed_on": case.closed_on, "detail": case.closure_detail}
+        # the detail of a reoffence is the new offence: not for volunteers either
+        "closure": {"reason": case.closure_reason, "closed_on": case.closed_on,
+                    "detail": "" if for_role == Role.VOLUNTEER else case.closure_detail}
         if case.status == Case.Status.CLOSED and case.closed_on
         else None,
     }

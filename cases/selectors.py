@@ -11,6 +11,7 @@ from cases.models import Case, GroupMember, TraceRequest, Transfer
 from core.errors import DomainError, NotFound
 from directory.models import User, level_of, region_prefix
 from directory.reach import in_region_subtree
+from people.selectors import person_matches
 
 CASE_RELATED = (
     "person",
@@ -80,9 +81,7 @@ def list_cases(
     elif settlement:
         qs = qs.filter(settlement_status=settlement)
     if q:
-        from people.selectors import search_people
-
-        qs = qs.filter(person__in=search_people(user=user, q=q).values("id"))
+        qs = qs.filter(person_matches(q, path="person__"))
     return qs.select_related("person", "managing_office").order_by("next_visit_due", "id")
 
 

@@ -243,6 +243,7 @@ def add_note(*, case: Case, note: str, by: Actor) -> None:
     hukou_side = user.role == Role.OFFICE_OFFICER and user.organisation_id == case.hukou_office_id
     if not (is_case_officer(case, user) or in_group(case, user) or hukou_side):
         raise Forbidden(_("You may read this case but not add to it."))
+    _require_open(case)
     if not note.strip():
         raise DomainError("invalid_input", _("The note is empty."), fields={"note": _("required")})
     record_case_event(case=case, action="note", by=by, note=note.strip())

@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.db.models import IntegerField, QuerySet, Value, When
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -55,9 +55,10 @@ from cases.models import Case, CaseEvent, GroupMember, SettlementRecord, TraceRe
 from cases.worklist import Item, worklist_for
 from core.audit import Actor, record_audit
 from core.errors import DomainError
-from core.idnumbers import id_number_hash, mask_id_number, normalize_id_number
+from core.idnumbers import mask_id_number
 from directory.models import OFFICER_ROLES, Organisation, Role, User
 from people.models import Person, RiskLevel
+from people.selectors import person_matches
 
 PAGE_SIZE = 50
 DUE_SOON_DAYS = 7  # a visit due within a week is flagged, as the worklist's horizon
@@ -229,22 +230,6 @@ def _paginate(request: HttpRequest, qs: QuerySet[Any]) -> Page[Any]:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _matching_people(q: str) -> QuerySet[Person]:
-    """People whose name, pinyin, initials or ID number match ``q``, with no reach of their own: only used to narrow
-    a case list already limited by ``Case.objects.visible_to``. ``people.selectors.search_people`` applies
-    ``Person.objects.visible_to``, which gives a social worker, a volunteer or the police nobody (their reach is
-    the cases, not the people's regions), so ``list_cases(q=...)`` finds nothing for them. Same rules as there."""
-    if len(q) in (15, 18) and q[:14].isdigit():
-        try:
-            return Person.objects.filter(id_number_hash=id_number_hash(normalize_id_number(q, field="q")))
-        except DomainError:
-            return Person.objects.none()
-    if q.isascii() and q.replace(" ", "").isalpha():
-        letters = q.replace(" ", "").lower()
-        return Person.objects.filter(Q(name_pinyin__startswith=letters) | Q(name_initials__startswith=letters))
-    return Person.objects.filter(Q(name__contains=q) | Q(former_names__contains=q))
-
-
 # --- the case list ---------------------------------------------------------------------------------------------------
 
 
@@ -290,7 +275,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if status == CaseFilterForm.OPEN:
         cases = cases.filter(status__in=Case.OPEN)
     if q and not search_by_selector:
-        cases = cases.filter(person__in=_matching_people(q).values("id"))
+        cases = cases.filter(person_matches(q, path="person__"))
     page = _paginate(request, cases.select_related("person", "managing_office", "hukou_office"))
     today = timezone.localdate()
     rows = [

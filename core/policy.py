@@ -213,7 +213,7 @@ def check_may_set_policy(*, user: User, region: Region | None) -> None:
     """Refuse (403) unless ``user`` sets policy and ``region`` (None: national) lies within their reach."""
     if user.role not in POLICY_SETTER_ROLES:
         raise DomainError("forbidden", _("Your role may not set policy values."), status=403)
-    prefix = region_reach_prefix(user)
+    prefix = region_reach_prefix(user, admins=True)
     if region is None or region.code == Region.NATIONAL_CODE:
         allowed = prefix == ""
     else:

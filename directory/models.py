@@ -97,6 +97,7 @@ class OrganisationQuerySet(ReachQuerySet["Organisation"]):
 
 class UserQuerySet(ReachQuerySet["User"]):
     region_fields = ("organisation__region",)
+    admins_reach = True
 
     def addressed_to(self, user: UserType) -> Q:
         return Q(pk=user.pk)

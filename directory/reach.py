@@ -22,8 +22,13 @@ _M = TypeVar("_M", bound=models.Model)
 NOTHING = Q(pk__in=[])
 
 
-def region_reach_prefix(user: User | AnonymousUser) -> str | None:
-    """The code prefix of the region subtree ``user`` reaches, or None when the role reaches nothing by region."""
+def region_reach_prefix(user: User | AnonymousUser, *, admins: bool = False) -> str | None:
+    """The code prefix of the region subtree ``user`` reaches, or None when the role reaches nothing by region.
+
+    The three administrators reach their region only where ``admins`` is asked for: users and organisations
+    (system administrator), policy (security administrator). They never reach the records of people: separation of
+    duties (等保 level 3) keeps case data with the officers who work on it.
+    """
     from directory.models import ADMIN_ROLES, OFFICER_ROLES, region_prefix
 
     if not user.is_authenticated or not user.is_active:
@@ -31,7 +36,7 @@ def region_reach_prefix(user: User | AnonymousUser) -> str | None:
     organisation = user.organisation
     if organisation is None or not organisation.is_active:
         return None
-    if user.role in OFFICER_ROLES or user.role in ADMIN_ROLES:
+    if user.role in OFFICER_ROLES or (admins and user.role in ADMIN_ROLES):
         region = organisation.region
         return region_prefix(region.code, region.level)
     return None
@@ -54,6 +59,8 @@ class ReachQuerySet(models.QuerySet[_M]):
     ``addressed_to``."""
 
     region_fields: tuple[str, ...] = ("region",)
+    # whether the administrators reach these records by region (only the directory's own models)
+    admins_reach: bool = False
 
     def addressed_to(self, user: User) -> Q:
         """What ``user`` reaches besides their region subtree (things addressed to their organisation, say)."""
@@ -63,7 +70,7 @@ class ReachQuerySet(models.QuerySet[_M]):
         if not user.is_authenticated or not user.is_active:
             return self.none()
         condition = self.addressed_to(user)  # type: ignore[arg-type]  # authenticated: a User
-        prefix = region_reach_prefix(user)
+        prefix = region_reach_prefix(user, admins=self.admins_reach)
         if prefix is not None:
             for field in self.region_fields:
                 condition |= in_region_subtree(prefix, field)

@@ -10,6 +10,7 @@ from core.errors import DomainError, NotFound
 from directory.models import User, level_of, region_prefix
 from directory.reach import in_region_subtree
 from handover.models import Alert, ReleaseNotice
+from people.selectors import person_matches
 
 NOTICE_RELATED = (
     "person",
@@ -51,9 +52,7 @@ def list_notices(
             raise DomainError("invalid_query", "bad region", fields={"region": "a region code has 12 digits"})
         qs = qs.filter(in_region_subtree(region_prefix(region, level_of(region)), "region"))
     if q:
-        from people.selectors import search_people
-
-        qs = qs.filter(person__in=search_people(user=user, q=q).values("id"))
+        qs = qs.filter(person_matches(q, path="person__"))
     return qs.order_by("-id")
 
 

@@ -312,7 +312,8 @@ def verify_notice(*, notice: ReleaseNotice, result: str, note: str = "", by: Act
 
 @transaction.atomic
 def route_notice(*, notice: ReleaseNotice, office: Organisation, by: Actor, note: str = "") -> ReleaseNotice:
-    """A county or city officer sends a returned notice to the right justice office within their reach."""
+    """A county or city officer sends a notice to the right justice office within their reach: one an office
+    returned up, or one that came to the county bureau because the hukou township was unknown (DESIGN §2.2)."""
     assert by.user is not None
     notice = _locked(notice)
     if by.user.role not in (Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PROVINCE_OFFICER):
@@ -326,7 +327,11 @@ def route_notice(*, notice: ReleaseNotice, office: Organisation, by: Actor, note
         raise DomainError(
             "invalid_office", _("That office is outside your region."), fields={"office": _("outside your region")}
         )
-    if notice.status != S.RETURNED:
+    held_by_county = (
+        notice.status == S.AWAITING_VERIFICATION
+        and notice.receiving_office.kind == Organisation.Kind.COUNTY_BUREAU
+    )
+    if notice.status != S.RETURNED and not held_by_county:
         raise _conflict(notice, _("routed"))
     today = timezone.localdate()
     notice.receiving_office = office

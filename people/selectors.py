@@ -10,22 +10,29 @@ from directory.models import User
 from people.models import Person
 
 
-def search_people(*, user: User, q: str) -> QuerySet[Person]:
-    """People within reach matching ``q``: an ID number matches exactly (by its keyed hash); latin letters match the
-    pinyin or the initials from the start (``zhangs``, ``zs``); anything else matches the name or a former name."""
-    base = Person.objects.visible_to(user)
+def person_matches(q: str, *, path: str = "") -> Q:
+    """A condition on person fields (reached through ``path``, e.g. ``"person__"``) matching ``q``: an ID number
+    matches exactly (by its keyed hash); latin letters match the pinyin or the initials from the start (``zhangs``,
+    ``zs``); anything else matches the name or a former name. It applies no reach: callers narrow a queryset that
+    ``visible_to`` has already scoped (people, notices, cases)."""
     q = (q or "").strip()
-    if not q:
-        return base
     if len(q) in (15, 18) and q[:14].isdigit():
         try:
-            return base.filter(id_number_hash=id_number_hash(normalize_id_number(q, field="q")))
+            return Q(**{f"{path}id_number_hash": id_number_hash(normalize_id_number(q, field="q"))})
         except DomainError:
-            return base.none()
+            return Q(pk__in=[])
     if q.isascii() and q.replace(" ", "").isalpha():
         letters = q.replace(" ", "").lower()
-        return base.filter(Q(name_pinyin__startswith=letters) | Q(name_initials__startswith=letters))
-    return base.filter(Q(name__contains=q) | Q(former_names__contains=q))
+        return Q(**{f"{path}name_pinyin__startswith": letters}) | Q(**{f"{path}name_initials__startswith": letters})
+    return Q(**{f"{path}name__contains": q}) | Q(**{f"{path}former_names__contains": q})
+
+
+def search_people(*, user: User, q: str) -> QuerySet[Person]:
+    """People within reach matching ``q`` (see ``person_matches``)."""
+    base = Person.objects.visible_to(user)
+    if not (q or "").strip():
+        return base
+    return base.filter(person_matches(q))
 
 
 def get_person_for_user(user: User, person_id: int) -> Person:

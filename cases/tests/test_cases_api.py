@@ -372,3 +372,28 @@ def test_it_escalates_an_overdue_trace_request(case: Case) -> None:
     TraceRequest.objects.filter(pk=trace.pk).update(respond_by=TODAY - dt.timedelta(days=1))
     services.scan_cases(as_of=TODAY)
     assert TraceRequest.objects.get(pk=trace.pk).escalated_on == TODAY
+
+
+def test_it_finds_a_groups_case_by_name_for_the_volunteer(case: Case) -> None:
+    services.add_group_member(
+        case=case, part="volunteer", name="", username="volunteer", by=Actor(persona("office_officer"))
+    )
+    assert ApiClient("volunteer").get("/cases", q="zhangceshi").json()["count"] == 1
+    assert ApiClient("volunteer").get("/cases", q="李").json()["count"] == 0
+
+
+def test_it_hides_the_new_offence_of_a_reoffence_from_the_volunteer(case: Case) -> None:
+    services.add_group_member(
+        case=case, part="volunteer", name="", username="volunteer", by=Actor(persona("office_officer"))
+    )
+    services.close_case(
+        case=case, reason="reoffended", closed_on=TODAY, detail="因抢劫罪被逮捕", by=Actor(persona("office_officer"))
+    )
+    closure = ApiClient("volunteer").get(f"/cases/{case.pk}").json()["closure"]
+    assert closure["reason"] == "reoffended"
+    assert closure["detail"] == ""
+
+
+def test_it_refuses_notes_on_a_closed_case(case: Case) -> None:
+    services.close_case(case=case, reason="died", closed_on=TODAY, by=Actor(persona("office_officer")))
+    assert ApiClient("office_officer").post(f"/cases/{case.pk}/notes", {"note": "补记"}).status_code == 409

@@ -423,3 +423,18 @@ def test_it_lets_only_one_of_two_simultaneous_check_ins_succeed() -> None:
         assert Case.objects.filter(person=notice.person).count() == 1
     finally:
         ensure_personas()
+
+
+def test_it_lets_the_county_route_a_notice_that_came_without_a_township() -> None:
+    notice = send_notice(person={"hukou_region": "320102000000"})
+    assert notice.receiving_office.code == "SFJ320102"
+    response = ApiClient("county_officer").post(f"/release-notices/{notice.pk}/route", {"office": "SFS320102002"})
+    assert response.status_code == 200
+    assert response.json()["receiving_office"]["code"] == "SFS320102002"
+
+
+@pytest.mark.parametrize("username", ["system_admin", "security_admin", "audit_admin"])
+def test_it_keeps_person_records_from_the_administrators(username: str) -> None:
+    notice = send_notice()
+    assert ApiClient(username).get(f"/release-notices/{notice.pk}").status_code == 404
+    assert ApiClient(username).get("/release-notices").json()["count"] == 0
