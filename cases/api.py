@@ -98,8 +98,11 @@ def case_out(case: Case, *, for_role: str) -> dict[str, Any]:
             for m in members
         ],
         # the detail of a reoffence is the new offence: not for volunteers either
-        "closure": {"reason": case.closure_reason, "closed_on": case.closed_on,
-                    "detail": "" if for_role == Role.VOLUNTEER else case.closure_detail}
+        "closure": {
+            "reason": case.closure_reason,
+            "closed_on": case.closed_on,
+            "detail": "" if for_role == Role.VOLUNTEER else case.closure_detail,
+        }
         if case.status == Case.Status.CLOSED and case.closed_on
         else None,
     }
@@ -110,14 +113,14 @@ def _read(request: HttpRequest, case_id: int, *, acted: bool = False) -> dict[st
     case out of the caller's reach (a declined transfer), ``acted`` still answers with the case acted on."""
     user = current_user(request)
     case = selectors.case_queryset().get(pk=case_id) if acted else selectors.get_case_for_user(user, case_id)
-    with transaction.atomic():
-        record_audit(
-            actor=Actor.of(request),
-            action="person.read",
-            object_type="people.person",
-            object_id=case.person_id,
-            detail={"via": "case", "case": case.pk},
-        )
+    # record_audit runs in its own transaction (core.audit): no outer one, no extra SAVEPOINT round trips
+    record_audit(
+        actor=Actor.of(request),
+        action="person.read",
+        object_type="people.person",
+        object_id=case.person_id,
+        detail={"via": "case", "case": case.pk},
+    )
     return case_out(case, for_role=user.role)
 
 

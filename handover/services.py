@@ -328,8 +328,7 @@ def route_notice(*, notice: ReleaseNotice, office: Organisation, by: Actor, note
             "invalid_office", _("That office is outside your region."), fields={"office": _("outside your region")}
         )
     held_by_county = (
-        notice.status == S.AWAITING_VERIFICATION
-        and notice.receiving_office.kind == Organisation.Kind.COUNTY_BUREAU
+        notice.status == S.AWAITING_VERIFICATION and notice.receiving_office.kind == Organisation.Kind.COUNTY_BUREAU
     )
     if notice.status != S.RETURNED and not held_by_county:
         raise _conflict(notice, _("routed"))

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cases.demo import build_cases_demo
 from core.env import development_secret
 from core.errors import DomainError
 from directory.demo import DEMO_USERS, build_directory
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         try:
             build_directory(password=password)
             handover = build_handover_demo(password=password, size=options["size"])
+            cases = build_cases_demo(password=password)
         except DomainError as exc:
             raise CommandError(f"{exc.message} {exc.fields}") from None
         counts = ", ".join(f"{status} {n}" for status, n in sorted(handover.counts.items()))
@@ -40,6 +42,8 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"hand-over demo: already loaded ({counts})")
+        case_counts = ", ".join(f"{k} {v}" for k, v in sorted(cases.items()) if k not in ("created", "seconds"))
+        self.stdout.write(f"cases demo: {case_counts}")
         self.stdout.write(f"demo sign-ins (password for all: {password}):")
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<18} {demo.full_name}")

@@ -1,0 +1,582 @@
+"""Benchmark: the case register on PostgreSQL at scale (DESIGN §9, issue 4 "Tests and figures").
+
+    .venv/bin/python bench/register.py [--people 1000000] [--visits 10000000] [--seconds 20]
+    .venv/bin/python bench/register.py --people 20000 --visits 200000 --seconds 5     # a quick run
+
+Creates the database of ``--database-url`` (dropping it first; dropped again at the end unless ``--keep``), migrates
+it, loads the demo directory, writes the synthetic data of ``bench/generate.py`` (fixed seed) and measures, each
+figure beside a baseline measured in the same run:
+
+1. the nightly ``run_jobs --once`` (every registered job, among them the hand-over deadline scan and the case scan)
+   for today, when some notices and cases fall due; baseline: a bare ``SELECT count(*)`` over the cases;
+2. the register statistics (``stats.register``) of every region at every level (the province, each city, county and
+   township holding cases): ``register_figures`` and ``register_by_child``, p50 / p95 / max per level; baseline: a
+   plain ``count(*)`` of the cases under the region's code prefix. Then the same figures read from a per-township
+   roll-up (a prototype built here, see REGISTER.md): the time to build it and to answer every region from it;
+3. the case page: its query count through ``GET /api/v1/cases/{id}`` with the Django test client
+   (``CaptureQueriesContext``), then its latency under 50 concurrent clients: gunicorn (4 workers, production
+   settings) driven by ``wrk`` with a Lua script that sends the bearer token and rotates case ids; baseline: the same
+   wrk run against ``GET /api/v1/me`` (authenticated, minimal) on the same server.
+
+Needs PostgreSQL (the URL's user must be allowed to create databases) and ``wrk`` (Debian: ``apt-get install wrk``).
+Results go to stdout and to ``bench/out/register-<people>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import io
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+SEED = 2026
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/anbang_bench"
+LEVELS = ("province", "city", "county", "township")
+CHILD_LENGTH = {"province": 4, "city": 6, "county": 9}
+
+
+# --- set-up ---------------------------------------------------------------------------------------------------------
+
+
+def recreate_database(url: str, *, drop_only: bool = False) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not re.fullmatch(r"[A-Za-z0-9_]+", name):
+        raise SystemExit(f"refusing a database name that is not a plain identifier: {name!r}")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def server_env(url: str, var_dir: Path) -> dict[str, str]:
+    """Production settings (DEBUG=0 keeps no query log; secrets of this run only)."""
+    return {
+        "ANBANG_VAR_DIR": str(var_dir),
+        "DATABASE_URL": url,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "FIELD_ENCRYPTION_KEY": secrets.token_urlsafe(48),
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "SECURE_SSL_REDIRECT": "0",
+        "LOG_LEVEL": "WARNING",
+        # persistent connections, as a production server keeps them (the default 0 reconnects every request)
+        "DB_CONN_MAX_AGE": "60",
+        "DJANGO_SETTINGS_MODULE": "anbang.settings",
+    }
+
+
+def setup_django(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def timed(func: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = func()
+    return time.perf_counter() - started, result
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f}" if seconds >= 0.01 else f"{seconds * 1000:.1f}"
+
+
+# --- 1. the nightly jobs ------------------------------------------------------------------------------------------
+
+
+def measure_jobs(today: dt.date) -> dict[str, Any]:
+    from django.core.management import call_command
+    from django.db import connection
+
+    def count_cases() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM cases_case")
+            return int(cursor.fetchone()[0])
+
+    count_cases()  # warm the table into the cache the same way the job will find it
+    baseline, _ = timed(count_cases)
+    out = io.StringIO()
+    first, _ = timed(lambda: call_command("run_jobs", "--once", "--as-of", today.isoformat(), stdout=out))
+    first_lines = out.getvalue().strip().splitlines()
+    out = io.StringIO()
+    second, _ = timed(lambda: call_command("run_jobs", "--once", "--as-of", today.isoformat(), stdout=out))
+    return {
+        "baseline_count_s": baseline,
+        "run_jobs_s": first,
+        "run_jobs_lines": first_lines,
+        "run_jobs_again_s": second,
+        "run_jobs_again_lines": out.getvalue().strip().splitlines(),
+    }
+
+
+# --- 2. register statistics ---------------------------------------------------------------------------------------
+
+
+def regions_with_cases() -> dict[str, list[tuple[str, str]]]:
+    """(code, prefix) of the province and of every city, county and township under it that holds cases."""
+    from django.db import connection
+
+    from directory.models import Region
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT region_id FROM cases_case")
+        townships = {row[0] for row in cursor.fetchall()}
+    found: dict[str, list[tuple[str, str]]] = {level: [] for level in LEVELS}
+    for region in Region.objects.filter(code__startswith="32", level__in=LEVELS).order_by("code"):
+        if any(t.startswith(region.prefix) for t in townships):
+            found[region.level].append((region.code, region.prefix))
+    return found
+
+
+def measure_register(today: dt.date, regions: dict[str, list[tuple[str, str]]]) -> dict[str, Any]:
+    from django.db.models import Q
+
+    from cases.models import Case
+    from directory.reach import in_region_subtree
+    from stats.register import register_by_child, register_figures
+
+    start = today.replace(month=1, day=1)
+    result: dict[str, Any] = {}
+    register_figures(prefix="3201", on=today, start=start)  # warm-up: caches, plans
+    for level in LEVELS:
+        rows: dict[str, list[float]] = {"baseline": [], "figures": [], "by_child": []}
+        for _code, prefix in regions[level]:
+            condition: Q = in_region_subtree(prefix, "region")
+            started = time.perf_counter()
+            Case.objects.filter(condition).count()
+            rows["baseline"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            register_figures(prefix=prefix, on=today, start=start)
+            rows["figures"].append(time.perf_counter() - started)
+            if level in CHILD_LENGTH:
+                started = time.perf_counter()
+                register_by_child(prefix=prefix, child_length=CHILD_LENGTH[level], on=today, start=start)
+                rows["by_child"].append(time.perf_counter() - started)
+        result[level] = {
+            name: {"n": len(values), "p50": pct(values, 50), "p95": pct(values, 95), "max": max(values)}
+            for name, values in rows.items()
+            if values
+        }
+        print(f"  {level:<9} {len(regions[level]):>4} regions  figures p95 {ms(result[level]['figures']['p95'])} ms")
+    return result
+
+
+def explain_province(today: dt.date) -> str:
+    """EXPLAIN ANALYZE of the province's ``register_figures`` query (the widest), for REGISTER.md."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from stats.register import register_figures
+
+    with CaptureQueriesContext(connection) as ctx:
+        register_figures(prefix="32", on=today, start=today.replace(month=1, day=1))
+    sql = ctx.captured_queries[-1]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    return f"{sql}\n\n{plan}"
+
+
+def measure_rollup(today: dt.date, regions: dict[str, list[tuple[str, str]]]) -> dict[str, Any]:
+    """A prototype of DESIGN §9's "statistics from roll-ups": the raw counts of every township as of ``today`` in one
+    GROUP BY (the query of ``register_by_child`` over the whole province: what a nightly roll-up job would run and
+    store), then every region's figures as a SUM over its townships' rows. Checks the sums against the live
+    figures of the province and the cities."""
+    from django.db import connection
+    from django.db.models import Q
+    from django.db.models.functions import Substr
+
+    from cases.models import Case
+    from directory.reach import in_region_subtree
+    from stats.register import _aggregates, _annotated, _figures, register_figures
+
+    start = today.replace(month=1, day=1)
+    aggregates = _aggregates(today, start)
+    names = list(aggregates)
+    condition: Q = in_region_subtree("32", "region")
+
+    def build() -> list[dict[str, Any]]:
+        qs = _annotated(Case.objects.filter(condition), on=today)
+        return list(qs.annotate(child=Substr("region_id", 1, 12)).values("child").annotate(**aggregates))
+
+    seconds, rows = timed(build)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_register_rollup")
+        cursor.execute(
+            "CREATE TABLE bench_register_rollup (on_date date NOT NULL, region_id varchar(12) NOT NULL, "
+            + ", ".join(f"{name} integer NOT NULL" for name in names)
+            + ", PRIMARY KEY (on_date, region_id))"
+        )
+        cursor.executemany(
+            "INSERT INTO bench_register_rollup VALUES (%s, %s, " + ", ".join(["%s"] * len(names)) + ")",
+            [(today, row["child"], *(row[name] for name in names)) for row in rows],
+        )
+    sums = ", ".join(f"coalesce(sum({name}), 0)" for name in names)
+    query = f"SELECT {sums} FROM bench_register_rollup WHERE on_date = %s AND region_id LIKE %s"
+    result: dict[str, Any] = {"build_s": seconds, "townships": len(rows)}
+    mismatches = 0
+    with connection.cursor() as cursor:
+        for level in LEVELS:
+            times: list[float] = []
+            for _code, prefix in regions[level]:
+                started = time.perf_counter()
+                cursor.execute(query, [today, prefix + "%"])
+                figures = _figures(dict(zip(names, cursor.fetchone() or (), strict=True)))
+                times.append(time.perf_counter() - started)
+                if level in ("province", "city"):  # the sums equal the live figures
+                    live = register_figures(prefix=prefix, on=today, start=start)
+                    mismatches += sum(1 for name, value in figures.items() if live[name] != value)
+            result[level] = {"n": len(times), "p50": pct(times, 50), "p95": pct(times, 95), "max": max(times)}
+    result["mismatches"] = mismatches
+    return result
+
+
+def what_if_jit_off(today: dt.date, regions: dict[str, list[tuple[str, str]]]) -> dict[str, Any]:
+    """The province and city figures again with PostgreSQL's JIT off for this session: JIT compiles the wide
+    aggregate before running it, which costs more than it saves below some millions of rows."""
+    from django.db import connection
+
+    from stats.register import register_figures
+
+    start = today.replace(month=1, day=1)
+    result: dict[str, Any] = {}
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    try:
+        for level in ("province", "city"):
+            times = []
+            for _code, prefix in regions[level]:
+                started = time.perf_counter()
+                register_figures(prefix=prefix, on=today, start=start)
+                times.append(time.perf_counter() - started)
+            result[level] = {"n": len(times), "p50": pct(times, 50), "p95": pct(times, 95), "max": max(times)}
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET jit")
+    return result
+
+
+@contextlib.contextmanager
+def database_setting(database: str, name: str, value: str) -> Iterator[None]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f'ALTER DATABASE "{database}" SET {name} = {value}')
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'ALTER DATABASE "{database}" RESET {name}')
+
+
+# --- 3. the case page ---------------------------------------------------------------------------------------------
+
+
+def sample_case_ids(count: int) -> list[int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM cases_case WHERE status <> 'closed' ORDER BY hashint8extended(id, %s) LIMIT %s",
+            [SEED, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def issue_token(username: str) -> str:
+    from core.audit import Actor
+    from directory.models import User
+    from directory.services import issue_token as issue
+
+    token, _ = issue(user=User.objects.get(username=username), by=Actor.system())
+    return token
+
+
+def measure_queries(token: str, case_ids: list[int]) -> dict[str, Any]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    headers = {"Authorization": f"Bearer {token}"}
+    counts, baseline = [], []
+    sample: list[str] = []
+    for case_id in case_ids:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(f"/api/v1/cases/{case_id}", headers=headers)
+        assert response.status_code == 200, (response.status_code, response.content[:300])
+        counts.append(len(ctx.captured_queries))
+        sample = [q["sql"][:160] for q in ctx.captured_queries]
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/api/v1/me", headers=headers)
+        assert response.status_code == 200
+        baseline.append(len(ctx.captured_queries))
+    return {"case_page": max(counts), "case_page_min": min(counts), "me": max(baseline), "queries": sample}
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], port: int, workers: int) -> Iterator[str]:
+    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "anbang.wsgi",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=2).read()
+                break
+            except (TimeoutError, urllib.error.URLError, ConnectionError):
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise SystemExit("gunicorn did not start") from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+LUA = """
+local ids = {%(ids)s}
+local counter = 0
+request = function()
+  counter = counter + 1
+  local path = string.format("%(path)s", ids[(counter %% #ids) + 1])
+  return wrk.format("GET", path, {["Authorization"] = "Bearer %(token)s"})
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d %%d\\n", latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), latency.max, summary.requests, summary.duration,
+    e.status + e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def run_wrk(base: str, path: str, token: str, ids: list[int], *, seconds: int, connections: int) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(LUA % {"ids": ",".join(map(str, ids or [0])), "path": path, "token": token})
+        script = handle.name
+    try:
+        command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script, base]
+        subprocess.run([*command[:3], "-d3s", *command[4:]], check=True, capture_output=True)  # warm-up
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    finally:
+        os.unlink(script)
+    match = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)", output)
+    if match is None:
+        raise SystemExit(f"wrk gave no result:\n{output}")
+    p50, p95, p99, worst, requests, duration, errors = (int(x) for x in match.groups())
+    return {
+        "p50_ms": p50 / 1000,
+        "p95_ms": p95 / 1000,
+        "p99_ms": p99 / 1000,
+        "max_ms": worst / 1000,
+        "requests": requests,
+        "rps": requests / (duration / 1e6),
+        "errors": errors,
+    }
+
+
+# --- main ---------------------------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--visits", type=int, default=10_000_000)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--seconds", type=int, default=20, help="length of each wrk run")
+    parser.add_argument("--connections", type=int, default=50, help="concurrent wrk clients")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--keep", action="store_true", help="keep the database at the end (for EXPLAIN by hand)")
+    parser.add_argument("--reuse", action="store_true", help="measure a database kept by an earlier --keep run")
+    parser.add_argument("--skip-http", action="store_true", help="leave out the gunicorn / wrk part")
+    parser.add_argument(
+        "--what-if",
+        action="store_true",
+        help="also measure the province and city figures with JIT off, and the case page with synchronous_commit "
+        "off (settings of this database only, reset after): where the time goes, not a recommendation",
+    )
+    args = parser.parse_args()
+    if shutil.which("wrk") is None and not args.skip_http:
+        raise SystemExit("wrk is missing: apt-get install -y wrk (or pass --skip-http)")
+
+    var_dir = Path(tempfile.mkdtemp(prefix="anbang-bench-"))
+    env = server_env(args.database_url, var_dir)
+    report: dict[str, Any] = {"people": args.people, "visits": args.visits, "seed": args.seed}
+    try:
+        if not args.reuse:
+            recreate_database(args.database_url)
+        setup_django(env)
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        from directory.demo import build_directory
+
+        today = timezone.localdate()
+        report["today"] = today.isoformat()
+        if not args.reuse:
+            print(f"migrating and generating {args.people:,} people, {args.visits:,} visits (seed {args.seed})")
+            call_command("migrate", verbosity=0)
+            build_directory(password=secrets.token_urlsafe(16))
+            from generate import generate
+
+            seconds, counts = timed(
+                lambda: generate(people=args.people, visits=args.visits, today=today, seed=args.seed)
+            )
+            report["generated"] = {"seconds": seconds, "rows": counts}
+
+        print("nightly jobs")
+        report["jobs"] = measure_jobs(today)
+        for line in report["jobs"]["run_jobs_lines"]:
+            print(f"    {line}")
+
+        print("register statistics")
+        regions = regions_with_cases()
+        report["register"] = measure_register(today, regions)
+        report["explain_province"] = explain_province(today)
+        OUT.mkdir(parents=True, exist_ok=True)
+        (OUT / f"register-explain-{args.people}.txt").write_text(report["explain_province"])
+        if args.what_if:
+            report["what_if_jit_off"] = what_if_jit_off(today, regions)
+        print("register roll-up prototype")
+        report["rollup"] = measure_rollup(today, regions)
+
+        print("case page")
+        ids = sample_case_ids(2000)
+        token = issue_token("province_officer")
+        report["queries"] = measure_queries(token, ids[:20])
+        if not args.skip_http:
+            with gunicorn(env, args.port, args.workers) as base:
+                report["http"] = {
+                    "case_page": run_wrk(
+                        base, "/api/v1/cases/%d", token, ids, seconds=args.seconds, connections=args.connections
+                    ),
+                    "me": run_wrk(base, "/api/v1/me", token, [], seconds=args.seconds, connections=args.connections),
+                }
+            if args.what_if:
+                name = urlsplit(args.database_url).path.lstrip("/")
+                with (
+                    database_setting(name, "synchronous_commit", "off"),
+                    gunicorn(env, args.port, args.workers) as base,
+                ):
+                    report["http"]["case_page_synchronous_commit_off"] = run_wrk(
+                        base, "/api/v1/cases/%d", token, ids, seconds=args.seconds, connections=args.connections
+                    )
+        print_report(report, args)
+        (OUT / f"register-{args.people}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    finally:
+        if not args.keep:
+            from django.db import connections
+
+            connections.close_all()
+            recreate_database(args.database_url, drop_only=True)
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def _three(row: dict[str, float]) -> str:
+    return f"{ms(row['p50'])} / {ms(row['p95'])} / {ms(row['max'])}"
+
+
+def print_report(report: dict[str, Any], args: argparse.Namespace) -> None:
+    def line(label: str, value: str, baseline: str = "", note: str = "") -> None:
+        print(f"{label:<46}{value:>22}{baseline:>22}  {note}")
+
+    print()
+    print(
+        f"anbang register benchmark: {args.people:,} people, {args.visits:,} visits, PostgreSQL, {os.cpu_count()} CPUs"
+    )
+    if "generated" in report:
+        print(f"generation: {report['generated']['seconds']:.0f} s")
+    jobs = report["jobs"]
+    print()
+    line("figure", "value", "baseline", "target")
+    line(
+        "nightly run_jobs --once (s)",
+        f"{jobs['run_jobs_s']:.2f}",
+        f"{jobs['baseline_count_s']:.3f}",
+        "<= 10 s; baseline: SELECT count(*) FROM cases",
+    )
+    line("  the same night again (s)", f"{jobs['run_jobs_again_s']:.2f}")
+    for level in LEVELS:
+        row = report["register"][level]
+        figures, base = row["figures"], row["baseline"]
+        line(
+            f"register_figures {level} x{figures['n']} (ms)",
+            _three(figures),
+            _three(base),
+            "p50 / p95 / max <= 1000 ms; baseline: count(*) under the prefix",
+        )
+        if "by_child" in row:
+            line(f"register_by_child {level} x{row['by_child']['n']} (ms)", _three(row["by_child"]))
+    rollup = report["rollup"]
+    line("roll-up build: every township, one query (s)", f"{rollup['build_s']:.2f}", "", "a nightly job's cost")
+    for level in LEVELS:
+        line(f"  figures from the roll-up, {level} (ms)", _three(rollup[level]))
+    line("  roll-up sums differing from live figures", str(rollup["mismatches"]))
+    for level, row in report.get("what_if_jit_off", {}).items():
+        line(f"what if JIT off: register_figures {level} (ms)", _three(row))
+    queries = report["queries"]
+    line("case page queries (GET /api/v1/cases/{id})", str(queries["case_page"]), str(queries["me"]), "<= 6")
+    if "http" in report:
+        case, me = report["http"]["case_page"], report["http"]["me"]
+        for name in ("p50_ms", "p95_ms", "p99_ms"):
+            note = "<= 50 ms; baseline: GET /api/v1/me" if name == "p95_ms" else ""
+            line(f"case page {name[:3]}, {args.connections} clients (ms)", f"{case[name]:.1f}", f"{me[name]:.1f}", note)
+        line("  requests/s", f"{case['rps']:.0f}", f"{me['rps']:.0f}")
+        line("  errors (non-2xx, socket)", str(case["errors"]), str(me["errors"]))
+        off = report["http"].get("case_page_synchronous_commit_off")
+        if off:
+            line("what if synchronous_commit off: case page p95", f"{off['p95_ms']:.1f}", f"{off['rps']:.0f} rps")
+
+
+if __name__ == "__main__":
+    main()
