@@ -15,6 +15,7 @@ from core.errors import DomainError
 from directory.api import router as directory_router
 from directory.auth import API_AUTH
 from handover.api import router as handover_router
+from handover.import_api import router as handover_import_router
 from stats.api import router as stats_router
 from stats.register_api import router as register_router
 
@@ -77,6 +78,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", directory_router)
 api.add_router("/", core_router)
 api.add_router("/", handover_router)
+api.add_router("/", handover_import_router)
 api.add_router("/", cases_router)
 api.add_router("/", stats_router)
 api.add_router("/", register_router)

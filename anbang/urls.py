@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
     path("", include("directory.urls")),
+    path("handover/import/", include("handover.import_urls")),
     path("handover/", include("handover.urls")),
     path("stats/", include("stats.urls")),
     path("cases/", include("cases.urls")),

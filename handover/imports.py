@@ -1,0 +1,1840 @@
+"""The monthly pre-release list as a file: import (.xlsx / .csv) into release notices, the downloadable template, and
+the .xlsx exports of notice lists (DESIGN §2 step 2, §5 import row; issue 3 §3).
+
+Import rules, in the words a facility liaison reads on the template's second sheet:
+
+- Columns are the flattened fields of ``POST /release-notices`` (``name, gender, ..., needs``) or their Chinese
+  labels from the template (``COLUMNS`` below: the one mapping of both). Unknown columns (序号, 备注) are ignored;
+  a title row above the header is skipped.
+- Every row is checked by ``clean_notice``, the validation of the single form and the API, and routed like a single
+  notice. Valid rows are kept; a bad row is reported as ``{row, field, message}`` (the spreadsheet's row number, the
+  header being row 1) and writes nothing.
+- Idempotent on person + expected release date: a row whose person (by the keyed hash of the ID number) already has
+  a notice for that date is ``unchanged``. A row without an ID number cannot be matched by ID: it is ``unchanged``
+  when an unverified person (one recorded without an ID number) with the same name, birth date and hukou region has a
+  notice for that date, else it creates a new unverified person, as the single form does.
+- A row whose person already has another open notice is an error for that row (field ``id_number``), as the single
+  form's 409; so is a row for a date whose notice the facility withdrew (re-sending an old file must not resurrect
+  it; the single form can send it again).
+- A file that cannot be read (not .xlsx / .csv, damaged, wrong encoding, no header, required columns missing, no
+  rows, more than ``MAX_ROWS``) is refused as a whole (400 naming ``file``) before anything is written: a first
+  streaming pass checks the workbook's zip checksums and XML, or the CSV's encoding and quoting, and counts the rows.
+
+Speed (DESIGN §9: ≥ 5k rows/s on SQLite with validation, encryption and audit, memory flat). Rows stream from the
+file (``csv.reader``; for .xlsx an expat reader of the sheet, see ``_SheetReader``) in batches of ``BATCH_SIZE``.
+Each batch is one transaction: the persons it names are found in one query, regions, routing offices, deadlines
+and the pinyin of each character are looked up once per import, and persons, custodies, notices and their "sent"
+events are written with multi-row INSERTs (``_insert``); one audit row per batch lists the notices it created.
+Earlier batches stay committed when a later one fails, and the progress row (``ImportJob``) is updated in each
+batch's transaction, so the import page can poll it while the file is read. Memory holds one batch, the caches
+(bounded) and, for an .xlsx, its shared-string table (compact, ~20 bytes a string; bounded by the file's size).
+bench/import_notices.py measures it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import tempfile
+import uuid
+import warnings
+import zipfile
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import IO, Any, overload
+from xml.parsers import expat
+
+from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from pypinyin.seg.simpleseg import seg as pinyin_segments
+
+from core.audit import Actor, record_audit
+from core.errors import DomainError
+from core.idnumbers import birth_date_of, id_number_hash, mask_id_number, normalize_id_number
+from core.policy import deadline
+from directory.models import Organisation, Region, User
+from handover.models import ImportJob, NoticeEvent, ReleaseNotice
+from handover.services import CleanNotice, NoticeData, _require_facility, clean_notice, receiving_office_for
+from people.models import Custody, Gender, Person
+from people.services import ADDRESSABLE_LEVELS, CleanPerson, PersonData, name_pinyin
+
+# Rows per transaction. Larger batches write each index page they touch once for more rows (the person indexes take
+# inserts at random places), ~15 % faster at 100k rows than 1000; each holds SQLite's write lock for ~1 s.
+BATCH_SIZE = 5000
+MAX_STORED_ERRORS = 1000  # row errors kept in the result and the progress row; error_count counts them all
+MAX_FILE_BYTES = 50 * 1024 * 1024  # a 100k-row list is ~6 MB as .xlsx, ~12 MB as .csv
+HEADER_SEARCH_ROWS = 10  # how far down a title row may push the header
+# A month's list of a province is a few thousand rows; the bound keeps one request within the server's timeout
+# (~20 s at the import's speed) and refuses a zip bomb before it is read.
+MAX_ROWS = 100_000
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- the columns ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str  # the flattened API field name, also accepted as a header
+    label: str  # the template's Chinese header
+    required: bool
+    help: str  # the template's explanation (the template is a Chinese document whatever the UI language)
+    example: object
+    aliases: tuple[str, ...] = ()  # other headers people write for it
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "姓名", True, "服刑人员姓名，最多 64 个字。", "张示例"),
+    Column(
+        "gender",
+        "性别(男/女)",
+        True,
+        "男 或 女（也可填 male / female）；有公民身份号码时须与号码一致。",
+        "男",
+    ),
+    Column(
+        "birth_date",
+        "出生日期",
+        False,
+        "Excel 日期，或 YYYY-MM-DD、YYYY/MM/DD 格式的文字；有公民身份号码时可不填，填了须与号码一致。",
+        dt.date(1980, 1, 1),
+    ),
+    Column(
+        "id_number",
+        "公民身份号码",
+        False,
+        "18 位（15 位旧号码自动升为 18 位）。请把此列设为“文本”格式：Excel 把长数字存成数值会丢掉末几位。"
+        "没有号码的人员登记为“身份未核实”，按 姓名 + 出生日期 + 户籍地 + 预计释放日期 识别重复。",
+        "",
+        ("身份证号", "身份证号码", "公民身份证号码", "身份号码"),
+    ),
+    Column(
+        "hukou_region",
+        "户籍地区划代码",
+        True,
+        "12 位统计用区划代码，最好填到乡镇（街道），如 320102001000：通知书发往该乡镇（街道）司法所；"
+        "只填到县（区）时发往县级安帮办，由其改派。",
+        "",
+        ("户籍地", "户籍地代码", "户籍地区划"),
+    ),
+    Column(
+        "residence_region",
+        "居住地区划代码",
+        False,
+        "12 位区划代码；不填则与户籍地相同。",
+        "",
+        ("居住地", "居住地代码", "居住地区划"),
+    ),
+    Column("residence_address", "居住地址", False, "详细地址，最多 200 个字。", "示范路 1 号"),
+    Column(
+        "expected_release_date",
+        "预计释放日期",
+        True,
+        "刑满释放的日期，不得早于今天；格式同出生日期。同一人同一释放日期重复导入不会重复建立通知书。",
+        "",
+        ("释放日期",),
+    ),
+    Column("offence", "罪名", True, "最多 128 个字。", "盗窃罪"),
+    Column("sentence_months", "刑期(月)", True, "原判刑期，按月计的整数（1–1200）。", 36, ("刑期", "刑期月")),
+    Column(
+        "key_target",
+        "是否重点帮教对象",
+        False,
+        "是 或 否（也可填 true / false / 1 / 0）；不填为否。重点帮教对象须必接必送。",
+        "否",
+        ("重点帮教对象", "是否重点"),
+    ),
+    Column(
+        "key_target_reasons",
+        "重点原因",
+        False,
+        "列为重点帮教对象的原因；多项用分号（; 或 ；）分隔，每项最多 100 个字、最多 20 项。",
+        "",
+        ("列为重点的原因", "重点帮教原因"),
+    ),
+    Column("needs", "需求", False, "释放后的帮扶需求；多项用分号分隔，如：就业;住房。", "就业;技能培训"),
+)
+COLUMN_BY_FIELD = {column.field: column for column in COLUMNS}
+REQUIRED_FIELDS = tuple(column.field for column in COLUMNS if column.required)
+
+
+def _header_key(text: object) -> str:
+    """A header cell as compared: case, spaces, underscores, hyphens, a required-mark ``*`` and full-width
+    parentheses do not matter (``ID Number`` = ``id_number``, ``性别（男/女）`` = ``性别(男/女)``)."""
+    value = str(text or "").replace("\ufeff", "").translate(_HEADER_TRANSLATION).lower()
+    return "".join(value.split())
+
+
+_HEADER_TRANSLATION = str.maketrans({"（": "(", "）": ")", "_": None, "-": None, "*": None, "＊": None})
+
+
+def _header_mapping() -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for column in COLUMNS:
+        names = [column.field, column.label, *column.aliases]
+        if "(" in column.label:
+            names.append(column.label.split("(")[0])  # 性别(男/女) → 性别
+        for name in names:
+            mapping[_header_key(name)] = column.field
+    return mapping
+
+
+HEADERS = _header_mapping()
+
+
+# --- results -------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    unchanged: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)  # the first MAX_STORED_ERRORS
+    error_count: int = 0
+    rows: int = 0  # rows read below the header (blank rows included)
+    token: str = ""
+
+    def add_error(self, row: int, field_name: str, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_STORED_ERRORS:
+            self.errors.append({"row": row, "field": field_name, "message": message})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "token": self.token,
+            "created": self.created,
+            "unchanged": self.unchanged,
+            "errors": self.errors,
+            "error_count": self.error_count,
+        }
+
+
+def _file_error(message: str) -> DomainError:
+    return DomainError("invalid_file", message, fields={"file": message})
+
+
+# --- reading the file ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Table:
+    rows: Iterator[tuple[int, Sequence[object]]]  # (spreadsheet row number, cell values), header included
+    total: int | None  # the rows (header included) the first pass counted
+
+
+@contextmanager
+def _open_table(file: IO[bytes], filename: str) -> Iterator[_Table]:
+    name = (filename or "").lower()
+    size = _size(file)
+    if size == 0:
+        raise _file_error(_("The file is empty."))
+    if size > MAX_FILE_BYTES:
+        raise _file_error(_("The file is larger than %(mb)s MB: split the list.") % {"mb": MAX_FILE_BYTES >> 20})
+    if name.endswith(".xlsx"):
+        with _xlsx_table(file) as table:
+            yield _within_limit(table)
+    elif name.endswith(".csv"):
+        with _csv_table(file) as table:
+            yield _within_limit(table)
+    elif name.endswith(".xls"):
+        raise _file_error(_("An old .xls workbook: save it as .xlsx (Excel 2007 or later) or as .csv."))
+    else:
+        raise _file_error(_("Send an .xlsx workbook or a .csv file."))
+
+
+def _within_limit(table: _Table) -> _Table:
+    # counted in the first pass, so a list too large is refused before anything is written
+    if table.total is not None and table.total > MAX_ROWS + HEADER_SEARCH_ROWS:
+        raise _file_error(_("At most %(rows)s rows in one file: split the list.") % {"rows": MAX_ROWS})
+    return table
+
+
+def _size(file: IO[bytes]) -> int:
+    file.seek(0, io.SEEK_END)
+    size = file.tell()
+    file.seek(0)
+    return size
+
+
+@contextmanager
+def _xlsx_table(file: IO[bytes]) -> Iterator[_Table]:
+    if file.read(4) != b"PK\x03\x04":
+        raise _file_error(_("This is not an .xlsx workbook."))
+    file.seek(0)
+    try:
+        workbook = _Workbook(file)
+    except DomainError:
+        raise
+    except Exception:  # zipfile, XML and openpyxl's own errors: all mean "not a readable workbook"
+        raise _file_error(_("The workbook cannot be read: it is damaged or not an .xlsx file.")) from None
+    try:
+        total = _check_sheet(workbook.archive, workbook.sheet_path)
+        with workbook.archive.open(workbook.sheet_path) as source:
+            yield _Table(rows=_guarded(workbook.reader.rows(source)), total=total)
+    finally:
+        workbook.archive.close()
+
+
+_CELL, _VALUE, _ROW, _PHONETIC, _ITEM = 1, 2, 3, 4, 5  # the elements the readers act on
+
+
+class _Workbook:
+    """The parts of an .xlsx the list needs: the first sheet's path, its shared strings, which cell styles are dates,
+    and the date epoch. openpyxl reads the package (content types, relationships, stylesheet); its ``load_workbook``
+    is not used: in read-only mode it scans a whole sheet that does not state its size (openpyxl's own files)
+    before returning, it reads the shared strings at ~30 µs each into a list of objects, and its row reader is
+    slower than the row budget (see _SheetReader)."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        from openpyxl.reader.excel import ExcelReader
+        from openpyxl.styles.stylesheet import apply_stylesheet
+        from openpyxl.xml.constants import SHARED_STRINGS
+
+        reader = ExcelReader(file, read_only=True, data_only=True)
+        self.archive: zipfile.ZipFile = reader.archive
+        reader.read_manifest()
+        reader.read_workbook()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "no default style": harmless, and not the user's to fix
+            apply_stylesheet(reader.archive, reader.wb)
+        sheets = list(reader.parser.find_sheets())
+        if not sheets:
+            raise _file_error(_("The workbook has no sheet."))
+        _sheet, relationship = sheets[0]  # the list; the template's second sheet only explains the columns
+        if not relationship.Type.endswith("/worksheet"):
+            raise _file_error(_("The first sheet of the workbook is not a worksheet."))
+        self.sheet_path: str = relationship.target
+        _check_size(self.archive, self.sheet_path, MAX_SHEET_BYTES)
+        package: Any = reader.package  # openpyxl's Manifest (untyped)
+        strings_part = package.find(SHARED_STRINGS)
+        shared = _SharedStrings()
+        if strings_part is not None:
+            path = strings_part.PartName[1:]
+            _check_size(self.archive, path, MAX_SHARED_STRINGS_BYTES)
+            with self.archive.open(path) as source:
+                shared.read(source)
+        internals: Any = reader.wb  # the date styles openpyxl's own row reader uses
+        self.reader = _SheetReader(
+            shared_strings=shared,
+            date_styles=frozenset(internals._date_formats),
+            epoch=reader.wb.epoch,
+        )
+
+
+MAX_SHEET_BYTES = 1 << 30  # uncompressed; a 100k-row list is 20-70 MB
+MAX_SHARED_STRINGS_BYTES = 64 << 20  # uncompressed; a 100k-row list has ~10 MB
+
+
+def _check_size(archive: zipfile.ZipFile, path: str, limit: int) -> None:
+    """Refuse a part that unpacks to more than ``limit`` (a zip bomb, or a list far larger than a month's)."""
+    if archive.getinfo(path).file_size > limit:
+        raise _file_error(_("The workbook is too large: split the list."))
+
+
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(text: str) -> str:
+    """Excel writes a control character as ``_xHHHH_`` (and a literal ``_x`` as ``_x005F_x``)."""
+    return _EXCEL_ESCAPE.sub(lambda match: chr(int(match[1], 16)), text) if "_x" in text else text
+
+
+class _SharedStrings(Sequence[str]):
+    """A workbook's shared-string table, kept as one UTF-8 buffer and an array of offsets (~20 bytes a string
+    rather than ~80 for a list of ``str``), so a large list's table stays small; the first strings, which hold the
+    values that repeat (gender, offence, region codes: Excel numbers strings in order of first use), are kept
+    decoded."""
+
+    DECODED = 2048
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.offsets = array("Q", [0])
+        self.decoded: list[str] = []
+
+    def read(self, source: IO[bytes]) -> None:
+        parts: list[str] = []
+        collecting = False
+        phonetic = False
+        kinds: dict[str, int] = {}
+        buffer, offsets, decoded = self.buffer, self.offsets, self.decoded
+
+        def kind_of(name: str) -> int:
+            kind = kinds[name] = _STRING_KINDS.get(name.rpartition(":")[2], 0)
+            return kind
+
+        def start(name: str, _attrs: dict[str, str]) -> None:
+            nonlocal collecting, phonetic
+            kind = kinds.get(name)
+            if kind is None:
+                kind = kind_of(name)
+            if kind == _VALUE:
+                collecting = not phonetic
+            elif kind == _PHONETIC:
+                phonetic = True
+            elif kind == _ITEM:
+                parts.clear()
+
+        def end(name: str) -> None:
+            nonlocal collecting, phonetic
+            kind = kinds.get(name)
+            if kind is None:
+                kind = kind_of(name)
+            if kind == _VALUE:
+                collecting = False
+            elif kind == _PHONETIC:
+                phonetic = False
+            elif kind == _ITEM:
+                text = _unescape("".join(parts))
+                if len(decoded) < self.DECODED:
+                    decoded.append(text)
+                buffer.extend(text.encode())
+                offsets.append(len(buffer))
+
+        def characters(data: str) -> None:
+            if collecting:
+                parts.append(data)
+
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        parser.StartDoctypeDeclHandler = _refuse_doctype
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        parser.CharacterDataHandler = characters
+        parser.ParseFile(source)
+
+    def get(self, index: int) -> str:
+        """The string at ``index`` (the row reader's fast path; IndexError past the end)."""
+        decoded = self.decoded
+        if 0 <= index < len(decoded):
+            return decoded[index]
+        if index < 0:
+            raise IndexError("shared string index out of range")
+        return self.buffer[self.offsets[index] : self.offsets[index + 1]].decode()
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self.get(index)
+
+
+_STRING_KINDS = {"si": _ITEM, "t": _VALUE, "rPh": _PHONETIC}
+
+
+def _guarded(rows: Iterator[tuple[int, Sequence[object]]]) -> Iterator[tuple[int, Sequence[object]]]:
+    """The rows, with a cell that cannot be decoded (a faulty generator: a shared-string index out of range, a cell
+    reference past column XFD) refused as a file error where it is met; batches before it stay committed, and a
+    corrected re-send is idempotent."""
+    number = 0
+    try:
+        for number, values in rows:
+            yield number, values
+    except (ValueError, IndexError, expat.ExpatError, zipfile.BadZipFile, OSError, EOFError):
+        raise _file_error(_("The sheet cannot be read after row %(row)s.") % {"row": number}) from None
+
+
+_ROW_TAGS = (b"<row ", b"<row>", b":row ", b":row>")
+
+
+def _check_sheet(archive: zipfile.ZipFile, path: str) -> int:
+    """A first pass over the sheet: the zip's checksum (checked when a member is read to its end) and the XML's
+    well-formedness, by expat with no handlers, so a damaged upload is refused before any row is written rather
+    than half-way through. Returns the number of rows the sheet holds (counted on the bytes: ``<row`` cannot occur
+    in text, which XML escapes), for the progress display."""
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _refuse_doctype
+    rows = 0
+    tail = b""
+    try:
+        with archive.open(path) as source:
+            while chunk := source.read(1 << 16):
+                parser.Parse(chunk, False)
+                # a tag cut by the chunk boundary is whole in tail + chunk; the 4-byte tail holds no whole tag
+                window = tail + chunk
+                rows += sum(window.count(tag) for tag in _ROW_TAGS)
+                tail = chunk[-4:]
+            parser.Parse(b"", True)
+    except (expat.ExpatError, zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise _file_error(_("The sheet cannot be read: the workbook is damaged.")) from None
+    return rows
+
+
+def _refuse_doctype(*_args: object) -> None:
+    # a worksheet never has a DOCTYPE; refusing it refuses entity-expansion bombs too
+    raise ValueError("DOCTYPE in a worksheet")
+
+
+_TAG_KINDS = {"c": _CELL, "v": _VALUE, "t": _VALUE, "row": _ROW, "rPh": _PHONETIC}
+_DIGITS = "0123456789"
+
+
+class _SheetReader:
+    """(row number, cell values) from a worksheet's XML, streamed with expat.
+
+    openpyxl's own row reader builds a dict and descriptor-validated objects for every cell: ~150-300 µs a row of 13
+    cells on this machine, as much as the row's whole budget (DESIGN §9). This decodes cells the same way (shared
+    and inline strings, numbers, booleans, errors, dates by the cell's number format, formulas by their cached
+    value, as ``data_only=True`` does) in a fraction of that: one dictionary lookup per element, nothing built but
+    the values. Elements are matched by local name, so a prefixed namespace (``x:c``) reads the same.
+    """
+
+    def __init__(self, *, shared_strings: _SharedStrings, date_styles: frozenset[int], epoch: dt.datetime) -> None:
+        self.shared_strings = shared_strings
+        self.date_styles = date_styles
+        self.epoch = epoch
+
+    def rows(self, source: IO[bytes]) -> Iterator[tuple[int, Sequence[object]]]:
+        ready: list[tuple[int, Sequence[object]]] = []
+        row: list[object] = []
+        row_number = 0
+        column = 0  # index of the next cell in the row
+        cell_type = "n"
+        cell_style = ""
+        text: list[str] = []
+        collecting = False
+        phonetic = False  # <rPh>: the furigana of a Japanese string, not its text
+        kinds: dict[str, int] = dict(_TAG_KINDS)
+        columns = _COLUMN_INDEX
+        shared = self.shared_strings.get
+
+        def kind_of(name: str) -> int:
+            kind = kinds[name] = _TAG_KINDS.get(name.rpartition(":")[2], 0)
+            return kind
+
+        def start(name: str, attrs: dict[str, str]) -> None:
+            nonlocal row, row_number, column, cell_type, cell_style, text, collecting, phonetic
+            kind = kinds.get(name)
+            if kind is None:
+                kind = kind_of(name)
+            if kind == _CELL:
+                ref = attrs.get("r")
+                if ref:
+                    letters = ref.rstrip(_DIGITS)
+                    index = columns.get(letters)
+                    column = _column_index(letters) if index is None else index
+                cell_type = attrs.get("t", "n")
+                cell_style = attrs.get("s", "")
+                text = []
+            elif kind == _VALUE:
+                collecting = not phonetic
+            elif kind == _ROW:
+                number = attrs.get("r")
+                row_number = int(number) if number else row_number + 1
+                row = []
+                column = 0
+            elif kind == _PHONETIC:
+                phonetic = True
+
+        def end(name: str) -> None:
+            nonlocal column, collecting, phonetic
+            kind = kinds.get(name)
+            if kind is None:
+                kind = kind_of(name)
+            if kind == _VALUE:
+                collecting = False
+            elif kind == _CELL:
+                if column > len(row):
+                    row.extend([None] * (column - len(row)))
+                if not text:
+                    row.append(None)
+                elif cell_type == "s":
+                    row.append(shared(int(text[0] if len(text) == 1 else "".join(text))))
+                elif cell_type == "inlineStr" or cell_type == "str":
+                    row.append(_unescape(text[0] if len(text) == 1 else "".join(text)))
+                else:
+                    row.append(self._value(cell_type, "".join(text), cell_style))
+                column += 1
+            elif kind == _ROW:
+                ready.append((row_number, row))
+            elif kind == _PHONETIC:
+                phonetic = False
+
+        def characters(data: str) -> None:
+            if collecting:
+                text.append(data)
+
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        parser.StartDoctypeDeclHandler = _refuse_doctype
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        parser.CharacterDataHandler = characters
+        while chunk := source.read(1 << 16):
+            parser.Parse(chunk, False)
+            yield from ready
+            ready.clear()
+        parser.Parse(b"", True)
+        yield from ready
+
+    def _value(self, cell_type: str, text: str, style: str) -> object:
+        if cell_type == "e":
+            return text  # #N/A and the like: refused by the column's own check
+        if cell_type == "b":
+            return text == "1"
+        if cell_type == "d":
+            try:
+                return dt.datetime.fromisoformat(text)
+            except ValueError:
+                return text
+        number: int | float = int(text) if text.lstrip("-").isdigit() else float(text)
+        if style and int(style) in self.date_styles:
+            try:
+                return from_excel(number, self.epoch)
+            except (OverflowError, ValueError):
+                return number
+        return number
+
+
+_COLUMN_INDEX: dict[str, int] = {}
+MAX_COLUMNS = 16_384  # Excel's last column, XFD
+
+
+def _column_index(letters: str) -> int:
+    """0-based column of a cell reference's letters: ``A`` → 0, ``AB`` → 27."""
+    index = 0
+    for char in letters.upper():
+        index = index * 26 + ord(char) - 64
+    index -= 1
+    if not 0 <= index < MAX_COLUMNS:
+        raise ValueError(f"cell reference {letters!r} outside the sheet")
+    if len(_COLUMN_INDEX) < 20_000:
+        _COLUMN_INDEX[letters] = index
+    return index
+
+
+ENCODINGS = ("utf-8-sig", "gb18030")  # UTF-8 (with or without BOM); Chinese Excel saves CSV in GBK ⊂ GB18030
+
+
+@contextmanager
+def _csv_table(file: IO[bytes]) -> Iterator[_Table]:
+    encoding, total = _sniff_csv(file)
+    file.seek(0)
+    text = io.TextIOWrapper(file, encoding=encoding, newline="")
+    try:
+        rows = enumerate(csv.reader(text), start=1)
+        yield _Table(rows=rows, total=total)
+    finally:
+        text.detach()  # leave the upload open: its owner closes it
+
+
+def _sniff_csv(file: IO[bytes]) -> tuple[str, int]:
+    """The encoding that decodes the whole file, and its record count: one streaming pass per encoding tried, so
+    a file that cannot be decoded or parsed is refused before anything is written."""
+    for encoding in ENCODINGS:
+        file.seek(0)
+        text = io.TextIOWrapper(file, encoding=encoding, newline="")
+        try:
+            count = sum(1 for _row in csv.reader(text))
+        except UnicodeDecodeError:
+            continue
+        except csv.Error as exc:
+            raise _file_error(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from None
+        finally:
+            text.detach()
+        return encoding, count
+    raise _file_error(_("The CSV file is neither UTF-8 nor GBK / GB18030 text."))
+
+
+def _is_blank(values: Sequence[object]) -> bool:
+    return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
+
+
+def _read_header(rows: Iterator[tuple[int, Sequence[object]]]) -> tuple[int, dict[str, int]]:
+    """The header row's number and ``{field: column index}``. A title row above the header is skipped: the header
+    is the first row, among the first ``HEADER_SEARCH_ROWS``, that names at least two known columns."""
+    first_seen: dict[str, int] | None = None
+    for number, values in rows:
+        if _is_blank(values):
+            if number >= HEADER_SEARCH_ROWS:
+                break
+            continue
+        positions: dict[str, int] = {}
+        duplicates: list[str] = []
+        for index, value in enumerate(values):
+            name = HEADERS.get(_header_key(value))
+            if name is None:
+                continue
+            if name in positions:
+                duplicates.append(COLUMN_BY_FIELD[name].label)
+            positions[name] = index
+        if len(positions) >= 2:
+            if duplicates:
+                raise _file_error(_("Columns appear twice: %(columns)s.") % {"columns": "、".join(duplicates)})
+            missing = [COLUMN_BY_FIELD[f].label for f in REQUIRED_FIELDS if f not in positions]
+            if missing:
+                raise _file_error(
+                    _("Required columns are missing: %(columns)s (see the template).") % {"columns": "、".join(missing)}
+                )
+            return number, positions
+        first_seen = first_seen or positions
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    if first_seen is None:
+        raise _file_error(_("The file is empty."))
+    raise _file_error(_("No header row naming the columns was found (see the template)."))
+
+
+# --- reading one cell ----------------------------------------------------------------------------------------------
+
+
+class _CellError(ValueError):
+    pass
+
+
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?e\+?\d+$", re.IGNORECASE)
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def _text(value: object) -> str:
+    if type(value) is str:  # what a CSV gives, and most cells of a workbook: checked first for speed
+        return value.strip()
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def _code(value: object) -> str:
+    """A region code or ID number. Excel turns long digit strings into numbers: 320102001000.0 is fine, but a
+    number of more than 15 digits (an 18-digit ID) or scientific notation has already lost digits."""
+    if type(value) is str and value.isdigit():
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        raise _CellError(_("not a code"))
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not value.is_integer() or value >= 1e15:
+            raise _CellError(_lost_digits())
+        return str(int(value))
+    text = str(value).strip().lstrip("'")
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    if _SCIENTIFIC.match(text):
+        raise _CellError(_lost_digits())
+    return text
+
+
+def _lost_digits() -> str:
+    return _("Excel stored the number in scientific notation and lost digits: format the column as text.")
+
+
+def _date(value: object) -> dt.date | None:
+    if type(value) is str and len(value) == 10 and value[4] == "-":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = int(value)
+        if 19000101 <= number <= 29991231:  # 20250301 typed as a number
+            return _date(str(number)[:4] + "-" + str(number)[4:6] + "-" + str(number)[6:])
+        if 1 <= value < 2958466:  # an Excel serial day number in a cell without a date format
+            converted = from_excel(value)
+            if isinstance(converted, dt.datetime):
+                return converted.date()
+        raise _CellError(_("a date as YYYY-MM-DD"))
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10]) if len(text) in (10, 19) else dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    match = _DATE.match(text.split(" ")[0])
+    if match is None and len(text) == 8 and text.isdigit():
+        match = re.match(r"^(\d{4})(\d{2})(\d{2})$", text)
+    if match is not None:
+        try:
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            raise _CellError(_("not a real date")) from None
+    raise _CellError(_("a date as YYYY-MM-DD"))
+
+
+def _months(value: object) -> int | None:
+    if type(value) is str and value.isascii() and value.isdigit():
+        return int(value)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise _CellError(_("a whole number of months"))
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise _CellError(_("a whole number of months"))
+    text = str(value).strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    if text.isascii() and text.isdigit():
+        return int(text)
+    raise _CellError(_("a whole number of months"))
+
+
+_TRUE = frozenset({"true", "是", "1", "yes", "y", "t", "重点"})
+_FALSE = frozenset({"false", "否", "0", "no", "n", "f", "", "一般"})
+
+
+def _flag(value: object) -> bool:
+    if value in _TRUE:
+        return True
+    if value in _FALSE or value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    text = _text(value).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise _CellError(_("是 or 否 (true or false)"))
+
+
+_GENDERS: dict[str, str] = {
+    "男": Gender.MALE.value,
+    "女": Gender.FEMALE.value,
+    "male": Gender.MALE.value,
+    "female": Gender.FEMALE.value,
+}
+
+
+def _gender(value: object) -> str:
+    gender = _GENDERS.get(value) if type(value) is str else None
+    if gender is not None:
+        return gender
+    text = _text(value).lower()
+    gender = _GENDERS.get(text)
+    if gender is None:
+        raise _CellError(_("男 or 女 (male or female)") if text else _("required"))
+    return gender
+
+
+_LIST_SPLIT = re.compile(r"[;；\n]")
+
+
+def _items(value: object) -> list[str]:
+    if not value:
+        return []
+    text = _text(value)
+    return [item.strip() for item in _LIST_SPLIT.split(text) if item.strip()] if text else []
+
+
+_CELL_READERS: dict[str, Callable[[object], object]] = {
+    "name": _text,
+    "gender": _gender,
+    "birth_date": _date,
+    "id_number": _code,
+    "hukou_region": _code,
+    "residence_region": _code,
+    "residence_address": _text,
+    "expected_release_date": _date,
+    "offence": _text,
+    "sentence_months": _months,
+    "key_target": _flag,
+    "key_target_reasons": _items,
+    "needs": _items,
+}
+_EMPTY: dict[str, object] = {
+    "gender": "",
+    "birth_date": None,
+    "expected_release_date": None,
+    "sentence_months": None,
+    "key_target": False,
+    "key_target_reasons": [],
+    "needs": [],
+}
+
+
+_Readers = list[tuple[str, int, Callable[[object], object]]]
+
+
+def _readers(positions: dict[str, int]) -> _Readers:
+    """(field, column index, reader) for each field; -1 for a column the file does not have."""
+    return [(name, positions.get(name, -1), reader) for name, reader in _CELL_READERS.items()]
+
+
+def _row_data(values: Sequence[object], readers: _Readers) -> tuple[NoticeData, dict[str, str]]:
+    """The row as the single form would give it, and the cells that could not be read (by field)."""
+    cells: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    width = len(values)
+    for name, index, reader in readers:
+        try:
+            cells[name] = reader(values[index] if 0 <= index < width else None)
+        except _CellError as exc:
+            errors[name] = str(exc)
+            cells[name] = _EMPTY.get(name, "")
+    data = NoticeData(
+        person=PersonData(
+            name=cells["name"],
+            gender=cells["gender"],
+            birth_date=cells["birth_date"],
+            id_number=cells["id_number"],
+            hukou_region=cells["hukou_region"],
+            residence_region=cells["residence_region"],
+            residence_address=cells["residence_address"],
+        ),
+        expected_release_date=cells["expected_release_date"],
+        offence=cells["offence"],
+        sentence_months=cells["sentence_months"],
+        key_target=cells["key_target"],
+        key_target_reasons=cells["key_target_reasons"],
+        needs=cells["needs"],
+    )
+    return data, errors
+
+
+def _flat(field_name: str) -> str:
+    """``person.id_number`` (the API's nested name) → ``id_number`` (the file's column)."""
+    return field_name.removeprefix("person.")
+
+
+# --- the import ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Valid:
+    row: int
+    clean: CleanNotice
+    office: Organisation
+    digest: str  # keyed hash of the ID number, "" without one
+
+
+class _Regions:
+    """``people.services._region``'s rules (same checks, same messages), with one query per distinct code for the
+    whole import instead of one per row and field: such a query costs ~0.5 ms on SQLite, more than a row's whole
+    budget (DESIGN §9). Bounded, so a file of random codes cannot grow it without limit."""
+
+    MAX_CODES = 20_000
+
+    def __init__(self) -> None:
+        self.known: dict[str, Region | None] = {}
+
+    def clean(self, code: str, field_name: str, errors: dict[str, str], *, required: bool) -> Region | None:
+        code = (code or "").strip()
+        if not code:
+            if required:
+                errors[field_name] = _("required")
+            return None
+        if len(code) != 12 or not code.isdigit():
+            errors[field_name] = _("a region code has 12 digits")
+            return None
+        if code not in self.known:
+            if len(self.known) >= self.MAX_CODES:
+                self.known.clear()
+            self.known[code] = Region.objects.filter(code=code).first()
+        region = self.known[code]
+        if region is None:
+            errors[field_name] = _("unknown region code")
+            return None
+        if region.level not in ADDRESSABLE_LEVELS:
+            errors[field_name] = _("give a township or village (or at least a county), not a province or city")
+            return None
+        return region
+
+
+def _clean_row(data: NoticeData, regions: _Regions, today: dt.date) -> CleanNotice:
+    """``clean_notice(data)`` with the two region lookups served from the import's cache.
+
+    ``clean_person`` queries each region code itself and takes no cache, so the row goes through ``clean_notice``
+    with its region codes left out: every other rule and message is clean_notice's own. The hukou region's
+    "required" that this causes is dropped and the regions are checked by ``_Regions`` with ``_region``'s rules;
+    when nothing else is wrong, the clean notice is put together as ``clean_notice`` would (strip, birth date from
+    the ID number, residence defaulting to the hukou place). ``test_import.py`` checks the result equals
+    ``clean_notice``'s on valid and invalid rows, so a change of the rules there shows up. (Were ``clean_person``
+    to take a region lookup, this function would be ``clean_notice(data, regions=...)`` and nothing more.)
+    """
+    errors: dict[str, str] = {}
+    person = data.person
+    hukou = regions.clean(person.hukou_region, "person.hukou_region", errors, required=True)
+    residence = regions.clean(person.residence_region, "person.residence_region", errors, required=False)
+    codes = person.hukou_region, person.residence_region
+    person.hukou_region = person.residence_region = ""
+    try:
+        clean = clean_notice(data, today=today)
+    except DomainError as exc:
+        rest = {name: message for name, message in exc.fields.items() if name != "person.hukou_region"}
+        if rest or errors:
+            raise DomainError(exc.code, exc.message, fields=rest | errors) from None
+    else:  # clean_notice no longer requires a hukou region: take its result as it is
+        if errors:
+            raise DomainError("invalid_notice", _("The release notice has errors."), fields=errors) from None
+        clean.person.hukou_region, clean.person.residence_region = hukou, residence or hukou
+        return clean
+    finally:
+        person.hukou_region, person.residence_region = codes  # ``data`` is the caller's
+    raw = person.id_number or ""
+    if len(raw) == 18 and raw.isascii() and raw[:17].isdigit() and (raw[17].isdigit() or raw[17] == "X"):
+        id_number = raw  # already canonical: normalize_id_number (which just passed in clean_person) returns it as is
+    else:
+        id_number = normalize_id_number(raw, field="person.id_number") if raw.strip() else ""
+    assert data.expected_release_date is not None and data.sentence_months is not None
+    return CleanNotice(
+        person=CleanPerson(
+            name=person.name.strip(),
+            gender=person.gender.strip(),
+            birth_date=person.birth_date or (birth_date_of(id_number) if id_number else None),
+            id_number=id_number,
+            hukou_region=hukou,
+            residence_region=residence or hukou,
+            residence_address=(person.residence_address or "").strip()[:200],
+            former_names=(person.former_names or "").strip()[:200],
+            ethnicity=person.ethnicity or "",
+            phone=(person.phone or "").strip()[:32],
+        ),
+        expected_release_date=data.expected_release_date,
+        offence=data.offence.strip(),
+        sentence_months=data.sentence_months,
+        key_target=bool(data.key_target),
+        key_target_reasons=[str(v).strip() for v in data.key_target_reasons if str(v).strip()],
+        needs=[str(v).strip() for v in data.needs if str(v).strip()],
+        risk_level=data.risk_level,
+        sentence_start=data.sentence_start,
+        sentence_end=data.sentence_end,
+        pre_release_education=[str(v).strip() for v in data.pre_release_education if str(v).strip()],
+    )
+
+
+@dataclass
+class _Import:
+    """What stays the same for every batch of one import, and the caches that make a row cheap."""
+
+    facility: Organisation
+    by: Actor
+    user: User
+    today: dt.date
+    result: ImportResult
+    job: ImportJob | None
+    regions: _Regions = field(default_factory=_Regions)
+    offices: dict[str, Organisation | None] = field(default_factory=dict)  # hukou region code → receiving office
+    verify_by: dict[int, dt.date] = field(default_factory=dict)  # office id → verification deadline
+    pinyin: dict[str, tuple[str, str]] = field(default_factory=dict)  # character → (pinyin, initial)
+
+    def office_for(self, region: Region) -> Organisation | None:
+        if region.code not in self.offices:
+            self.offices[region.code] = receiving_office_for(region)
+        return self.offices[region.code]
+
+    def verify_by_for(self, office: Organisation) -> dt.date:
+        # the office's region decides which province's (or county's) rule applies (DESIGN §4)
+        if office.pk not in self.verify_by:
+            self.verify_by[office.pk] = deadline("verify_within_days", start=self.today, region=office.region_id)
+        return self.verify_by[office.pk]
+
+    def name_pinyin(self, name: str) -> tuple[str, str]:
+        """``people.services.name_pinyin(name)``, memoised per character (~5 µs a name instead of ~60).
+
+        pypinyin reads a name segment by segment: a segment of several characters is a word of its phrase
+        dictionary, whose reading may differ from its characters' own. When every segment of the name is one
+        character (nearly every name), the name's pinyin and initials are its characters' joined, so each
+        character is converted once per import; a name holding a word goes to ``name_pinyin`` whole.
+        ``test_import.py`` checks both paths against ``name_pinyin``.
+        """
+        segments = pinyin_segments(name)
+        if any(len(segment) != 1 for segment in segments):
+            return name_pinyin(name)
+        parts = [self.pinyin.get(char) or self._char_pinyin(char) for char in segments]
+        return "".join(pinyin for pinyin, _initial in parts), "".join(initial for _pinyin, initial in parts)
+
+    def _char_pinyin(self, char: str) -> tuple[str, str]:
+        if len(self.pinyin) >= 50_000:  # far more than the characters names use
+            self.pinyin.clear()
+        result = self.pinyin[char] = name_pinyin(char)
+        return result
+
+
+def import_job_for(*, user: User, token: str) -> ImportJob | None:
+    """The import ``token`` names if ``user``'s organisation made it; None otherwise (missing and not yours look
+    the same)."""
+    try:
+        value = uuid.UUID(token)
+    except ValueError:
+        return None
+    if user.organisation_id is None:
+        return None
+    return ImportJob.objects.filter(token=value, facility_id=user.organisation_id).first()
+
+
+def start_import(*, token: str | None, filename: str, by: Actor) -> ImportJob:
+    """The progress row of a new import, committed at once so the import page can poll it.
+
+    ``token`` is the client's uuid (the page makes one before it uploads); without one the server makes it.
+    """
+    assert by.user is not None
+    facility = _require_facility(by.user)
+    try:
+        value = uuid.UUID(token) if token else uuid.uuid4()
+    except ValueError:
+        raise DomainError("invalid_token", _("Not a token."), fields={"token": _("a UUID")}) from None
+    try:
+        with transaction.atomic():
+            return ImportJob.objects.create(
+                token=value,
+                facility=facility,
+                by=by.user,
+                filename=(filename or "")[:255],
+                started_at=timezone.now(),
+            )
+    except IntegrityError:
+        raise DomainError(
+            "duplicate_token", _("This token was used before."), fields={"token": _("used before")}, status=409
+        ) from None
+
+
+def import_notices(
+    *,
+    file: IO[bytes],
+    filename: str,
+    facility: Organisation,
+    by: Actor,
+    progress: ImportJob | None = None,
+    today: dt.date | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportResult:
+    """Import the release notices of ``file`` (.xlsx or .csv, by ``filename``) sent by ``facility``.
+
+    Bad rows are reported in the result; a file that cannot be read raises a DomainError naming ``file`` (and
+    nothing is written). ``progress`` is updated as batches commit and closed at the end (done or failed).
+    """
+    assert by.user is not None
+    if _require_facility(by.user).pk != facility.pk:
+        raise DomainError("forbidden", _("A liaison imports for their own facility."), status=403)
+    result = ImportResult(token=str(progress.token) if progress is not None else "")
+    state = _Import(
+        facility=facility,
+        by=by,
+        user=by.user,
+        today=today or timezone.localdate(),
+        result=result,
+        job=progress,
+    )
+    try:
+        # The current time zone made explicit (it is the one already in force): clean_person and
+        # normalize_id_number ask for today's date on every row, and asgiref's Local answers a value never set in
+        # this context by raising and formatting an AttributeError, ~2 µs a lookup.
+        with timezone.override(timezone.get_current_timezone()), _open_table(file, filename) as table:
+            header_row, positions = _read_header(table.rows)
+            readers = _readers(positions)
+            if progress is not None and table.total is not None:
+                progress.rows_total = max(table.total - header_row, 0)
+                with transaction.atomic():
+                    progress.save(update_fields=["rows_total"])
+            read = 0  # rows read below the header, blank ones included: the progress display's "done"
+            batch: list[tuple[int, Sequence[object]]] = []
+            for number, values in table.rows:
+                read += 1
+                if _is_blank(values):
+                    continue
+                batch.append((number, values))
+                if len(batch) >= batch_size:
+                    _import_batch(state, batch, readers, rows_done=read)
+                    batch = []
+            if not batch and result.created + result.unchanged + result.error_count == 0:
+                raise _file_error(_("The file has no rows below the header."))
+            result.rows = read
+            if batch:
+                _import_batch(state, batch, readers, rows_done=read)
+    except DomainError as exc:
+        _close_job(progress, result, status=ImportJob.Status.FAILED, message=exc.message)
+        raise
+    except Exception:
+        _close_job(progress, result, status=ImportJob.Status.FAILED, message=_("The import stopped on an error."))
+        raise
+    _close_job(progress, result, status=ImportJob.Status.DONE)
+    return result
+
+
+def _close_job(job: ImportJob | None, result: ImportResult, *, status: str, message: str = "") -> None:
+    if job is None:
+        return
+    job.status = status
+    job.message = message[:500]
+    job.finished_at = timezone.now()
+    fields = ["status", "message", "finished_at"]
+    if status == ImportJob.Status.DONE:
+        job.rows_done = job.rows_total = result.rows
+        fields += ["rows_done", "rows_total"]
+    with transaction.atomic():
+        job.save(update_fields=fields)
+
+
+def _import_batch(
+    state: _Import, batch: list[tuple[int, Sequence[object]]], readers: _Readers, *, rows_done: int
+) -> None:
+    result = state.result
+    valid, refused = _validate(state, batch, readers)
+    # On PostgreSQL a concurrent single send can create one of the batch's new persons between our read and our
+    # insert (the unique hash then refuses ours): the batch rolls back and runs again, and then finds that person.
+    # SQLite's IMMEDIATE transactions take the write lock at BEGIN, so there the read and the insert cannot be split.
+    for attempt in range(3):
+        before = (result.created, result.unchanged, result.error_count, len(result.errors))
+        try:
+            with transaction.atomic():
+                created, unchanged, conflicts = _write_batch(state, valid)
+                result.created += created
+                result.unchanged += unchanged
+                for row, field_name, message in sorted(refused + conflicts, key=lambda error: error[0]):
+                    result.add_error(row, field_name, message)
+                _save_progress(state, rows_done)
+            return
+        except IntegrityError:
+            # counted only once the batch is written: a batch that runs again must not count twice
+            result.created, result.unchanged, result.error_count = before[:3]
+            del result.errors[before[3] :]
+            if attempt == 2:
+                raise
+
+
+_RowError = tuple[int, str, str]
+
+
+def _validate(
+    state: _Import, batch: list[tuple[int, Sequence[object]]], readers: _Readers
+) -> tuple[list[_Valid], list[_RowError]]:
+    """The rows that pass ``clean_notice``'s rules and have a receiving office, and the errors of the others."""
+    valid: list[_Valid] = []
+    errors: list[_RowError] = []
+    for number, values in batch:
+        data, cell_errors = _row_data(values, readers)
+        try:
+            clean = _clean_row(data, state.regions, state.today)
+        except DomainError as exc:
+            # a cell that could not be read explains the row better than the "required" it turns into
+            fields = {_flat(name): message for name, message in exc.fields.items()} | cell_errors
+            errors.extend((number, name, message) for name, message in fields.items())
+            continue
+        if cell_errors:
+            errors.extend((number, name, message) for name, message in cell_errors.items())
+            continue
+        assert clean.person.hukou_region is not None
+        office = state.office_for(clean.person.hukou_region)
+        if office is None:
+            errors.append((number, "hukou_region", _("no office receives this region")))
+            continue
+        digest = id_number_hash(clean.person.id_number) if clean.person.id_number else ""
+        valid.append(_Valid(row=number, clean=clean, office=office, digest=digest))
+    return valid, errors
+
+
+def _save_progress(state: _Import, rows_done: int) -> None:
+    job, result = state.job, state.result
+    if job is None:
+        return
+    job.rows_done = rows_done
+    job.created = result.created
+    job.unchanged = result.unchanged
+    job.errors = result.errors
+    job.error_count = result.error_count
+    job.save(update_fields=["rows_done", "created", "unchanged", "errors", "error_count"])
+
+
+def _write_batch(state: _Import, valid: list[_Valid]) -> tuple[int, int, list[_RowError]]:
+    """A bulk variant of ``services._create_notice`` for one batch, with its rules: the person matched by the keyed
+    hash of the ID number (and updated with what the facility knows now) or created; one open notice per person; a
+    custody record; the notice routed to the receiving office with its verification deadline; a "sent" event; an
+    audit row. It differs where a batch makes things cheap: one query loads the batch's known persons and their
+    notices, rows already imported count as unchanged instead of failing, the rows are written with multi-row
+    INSERTs (``_insert``), and one audit row lists the batch's notices. Returns (created, unchanged, row errors)."""
+    if not valid:
+        return 0, 0, []
+    # select_for_update: a concurrent single send of one of these persons waits for this batch (PostgreSQL; SQLite's
+    # IMMEDIATE transaction already holds the database's write lock). Only the ids: a known person is updated through
+    # bulk_update, which needs the pk and the new values alone.
+    known: dict[str | None, int] = dict(
+        Person.objects.select_for_update()
+        .filter(id_number_hash__in=[row.digest for row in valid if row.digest])
+        .values_list("id_number_hash", "id")
+    )
+    held: dict[int, list[tuple[dt.date, str]]] = {}
+    for holder, expected, status in ReleaseNotice.objects.filter(person_id__in=list(known.values())).values_list(
+        "person_id", "expected_release_date", "status"
+    ):
+        held.setdefault(holder, []).append((expected, status))
+    unverified = _unverified_notice_keys(valid)
+
+    errors: list[_RowError] = []
+    unchanged = 0
+    new_in_batch: dict[str, dt.date] = {}  # digest → expected date of the notice this batch creates for them
+    to_create: list[tuple[_Valid, Person | None]] = []  # None: a new person
+    for row in valid:
+        expected = row.clean.expected_release_date
+        if not row.digest:
+            key = _unverified_key(row.clean)
+            if key in unverified:
+                unchanged += 1
+            else:
+                unverified.add(key)
+                to_create.append((row, None))
+            continue
+        if row.digest in new_in_batch:  # the same person twice in the file
+            if new_in_batch[row.digest] == expected:
+                unchanged += 1
+            else:
+                errors.append((row.row, "id_number", _("an open notice exists for this person")))
+            continue
+        person_id = known.get(row.digest)
+        notices = held.get(person_id, []) if person_id is not None else []
+        if any(day == expected and status != ReleaseNotice.Status.WITHDRAWN for day, status in notices):
+            unchanged += 1
+            continue
+        if any(status in ReleaseNotice.OPEN for _day, status in notices):
+            errors.append((row.row, "id_number", _("an open notice exists for this person")))
+            continue
+        if any(day == expected for day, _status in notices):
+            errors.append(
+                (
+                    row.row,
+                    "id_number",
+                    _("the notice of this person for this release date was withdrawn; send it again with the form"),
+                )
+            )
+            continue
+        new_in_batch[row.digest] = expected
+        to_create.append((row, Person(pk=person_id) if person_id is not None else None))
+    if not to_create:
+        return 0, unchanged, errors
+
+    new_rows = [row for row, person in to_create if person is None]
+    new_ids = iter(
+        _insert(
+            Person,
+            _PERSON_COLUMNS,
+            [
+                (*_person_values(state, row.clean), row.clean.person.id_number, row.digest or None, bool(row.digest))
+                for row in new_rows
+            ],
+        )
+    )
+    updated = [person for _row, person in to_create if person is not None]
+    for row, person in to_create:
+        if person is not None:
+            _update_person(state, person, row.clean)
+    if updated:
+        Person.objects.bulk_update(updated, _PERSON_FIELDS)
+    person_ids = [next(new_ids) if person is None else person.pk for _row, person in to_create]
+    custody_ids = _insert(
+        Custody,
+        _CUSTODY_COLUMNS,
+        [
+            (
+                person_id,
+                state.facility.pk,
+                row.clean.offence,
+                row.clean.sentence_months,
+                row.clean.sentence_start,
+                row.clean.sentence_end or row.clean.expected_release_date,
+                row.clean.risk_level,
+                row.clean.key_target,
+                row.clean.key_target_reasons,
+                row.clean.needs,
+                row.clean.pre_release_education,
+            )
+            for (row, _person), person_id in zip(to_create, person_ids, strict=True)
+        ],
+    )
+    notice_ids = _insert(
+        ReleaseNotice,
+        _NOTICE_COLUMNS,
+        [
+            (
+                person_id,
+                custody_id,
+                state.facility.pk,
+                row.office.pk,
+                row.office.region_id,
+                row.clean.key_target,
+                row.clean.expected_release_date,
+                state.today,
+                state.verify_by_for(row.office),
+            )
+            for (row, _person), person_id, custody_id in zip(to_create, person_ids, custody_ids, strict=True)
+        ],
+    )
+    now = timezone.now()
+    by_name = state.user.full_name or state.user.username
+    event_data: dict[int, dict[str, str]] = {}  # office id → the "sent" event's data, one object per office
+    for row, _person in to_create:
+        event_data.setdefault(row.office.pk, {"receiving_office": row.office.code, "import": state.result.token})
+    _insert(
+        NoticeEvent,
+        _EVENT_COLUMNS,
+        [
+            (
+                notice_id,
+                now,
+                "sent",
+                state.user.pk,
+                by_name,
+                event_data[row.office.pk],
+            )
+            for (row, _person), notice_id in zip(to_create, notice_ids, strict=True)
+        ],
+    )
+    record_audit(
+        actor=state.by,
+        action="notice.import",
+        object_type="handover.releasenotice",
+        detail={
+            "import": state.result.token,
+            "rows": [valid[0].row, valid[-1].row],
+            "notices": notice_ids,
+            "persons_updated": [person.pk for person in updated],
+        },
+    )
+    return len(notice_ids), unchanged, errors
+
+
+_PERSON_FIELDS = [
+    "name",
+    "name_pinyin",
+    "name_initials",
+    "gender",
+    "birth_date",
+    "hukou_region",
+    "residence_region",
+    "residence_address",
+]
+_PERSON_COLUMNS = (
+    "name",
+    "name_pinyin",
+    "name_initials",
+    "gender",
+    "birth_date",
+    "hukou_region_id",
+    "residence_region_id",
+    "residence_address",
+    "id_number",
+    "id_number_hash",
+    "id_verified",
+)
+_CUSTODY_COLUMNS = (
+    "person_id",
+    "facility_id",
+    "offence",
+    "sentence_months",
+    "sentence_start",
+    "sentence_end",
+    "risk_level",
+    "key_target",
+    "key_target_reasons",
+    "needs",
+    "pre_release_education",
+)
+_NOTICE_COLUMNS = (
+    "person_id",
+    "custody_id",
+    "facility_id",
+    "receiving_office_id",
+    "region_id",
+    "key_target",
+    "expected_release_date",
+    "sent_on",
+    "verify_by",
+)
+_EVENT_COLUMNS = ("notice_id", "at", "action", "by_id", "by_name", "data")
+
+
+def _person_values(state: _Import, clean: CleanNotice) -> tuple[object, ...]:
+    """What ``find_or_create_person`` sets (the facility's current knowledge of the person), in _PERSON_FIELDS
+    order; the optional fields (former names, ethnicity, phone) are not columns of the list."""
+    data = clean.person
+    pinyin, initials = state.name_pinyin(data.name)
+    return (
+        data.name,
+        pinyin,
+        initials,
+        data.gender,
+        data.birth_date,
+        data.hukou_region.code if data.hukou_region else None,
+        data.residence_region.code if data.residence_region else None,
+        data.residence_address,
+    )
+
+
+def _update_person(state: _Import, person: Person, clean: CleanNotice) -> None:
+    for name, value in zip(_PERSON_FIELDS, _person_values(state, clean), strict=True):
+        setattr(person, name + "_id" if name.endswith("region") else name, value)
+
+
+_UnverifiedKey = tuple[str, dt.date | None, str, dt.date]
+
+
+def _unverified_key(clean: CleanNotice) -> _UnverifiedKey:
+    region = clean.person.hukou_region
+    return (clean.person.name, clean.person.birth_date, region.code if region else "", clean.expected_release_date)
+
+
+def _unverified_notice_keys(valid: list[_Valid]) -> set[_UnverifiedKey]:
+    """(name, birth date, hukou region, expected date) of the notices held for persons without an ID number that
+    the batch's rows without one might repeat: one query."""
+    rows = [row for row in valid if not row.digest]
+    if not rows:
+        return set()
+    matches = ReleaseNotice.objects.filter(
+        person__id_number_hash__isnull=True,
+        person__name__in={row.clean.person.name for row in rows},
+        expected_release_date__in={row.clean.expected_release_date for row in rows},
+    ).exclude(status=ReleaseNotice.Status.WITHDRAWN)
+    return {
+        (name, birth, hukou or "", expected)
+        for name, birth, hukou, expected in matches.values_list(
+            "person__name", "person__birth_date", "person__hukou_region_id", "expected_release_date"
+        )
+    }
+
+
+# --- writing many rows at once -------------------------------------------------------------------------------------
+
+_PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.BooleanField,
+    models.IntegerField,
+    models.PositiveIntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveSmallIntegerField,
+)
+
+
+def _insert(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
+    """INSERT ``rows`` (values of the fields named by attname in ``columns``) with multi-row ``INSERT ... RETURNING``
+    statements; the new primary keys, in row order.
+
+    Why not ``bulk_create``: it prepares every field of every instance through the expression machinery, ~300-600
+    µs a row for the four models of a notice on this machine, which alone is more than DESIGN §9's 200 µs a row.
+    This prepares each value by its field's type once decided per call (plain values as they are, dates and times
+    through the backend's adapters, anything else, such as JSON and the encrypted ID number, through the field's own
+    ``get_db_prep_save``), and fills every field not named with its model default (``auto_now``/``auto_now_add``:
+    now), so a field added later with a default needs no change here. Rows come back in the order given, which
+    Django's own bulk_create relies on for SQLite ≥ 3.35 and PostgreSQL.
+    """
+    if not rows:
+        return []
+    opts = model._meta
+    fields = [f for f in opts.concrete_fields if not f.primary_key]
+    unknown = set(columns) - {f.attname for f in fields}
+    if unknown:
+        raise ValueError(f"{opts.label} has no fields {sorted(unknown)}")
+    template = model()  # the defaults, as the model's constructor gives them
+    position = {name: index for index, name in enumerate(columns)}
+    defaults: list[Any] = []  # every field's value for a row that gives none: its prepared default
+    given: list[tuple[int, int, Callable[[Any], Any] | None]] = []  # (field index, column index, preparer)
+    for index, f in enumerate(fields):
+        if f.attname in position:
+            defaults.append(None)
+            given.append((index, position[f.attname], _preparer(f)))
+        else:
+            defaults.append(f.get_db_prep_save(f.pre_save(template, add=True), connection))
+    width = len(fields)
+    per_statement = max(1, min(connection.ops.bulk_batch_size(fields, rows), 65_535 // width, 500))
+    table = connection.ops.quote_name(opts.db_table)
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    pk = connection.ops.quote_name(opts.pk.column)
+    one = "(" + ", ".join(["%s"] * width) + ")"
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            params: list[Any] = []
+            for row in chunk:
+                values = defaults.copy()
+                for index, source, prepare in given:
+                    values[index] = row[source] if prepare is None else prepare(row[source])
+                params += values
+            # names come from the model's metadata, quoted by the backend; every value is a parameter
+            sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))} RETURNING {pk}"  # noqa: S608
+            cursor.execute(sql, params)
+            ids.extend(returned[0] for returned in cursor.fetchall())
+    if len(ids) != len(rows):
+        raise IntegrityError(f"{opts.label}: {len(rows)} rows inserted, {len(ids)} ids returned")
+    return ids
+
+
+def _preparer(f: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
+    if f.is_relation or type(f) in _PLAIN_FIELDS:
+        return None
+    if type(f) is models.DateField:
+        return connection.ops.adapt_datefield_value
+    if type(f) is models.DateTimeField:
+        last: list[Any] = [None, None]  # one "now" serves a whole batch
+
+        def prepare_datetime(value: Any) -> Any:
+            if value is not last[0]:
+                last[:] = [value, connection.ops.adapt_datetimefield_value(value)]
+            return last[1]
+
+        return prepare_datetime
+    if type(f) is models.JSONField:
+        encoder = f.encoder
+        empty = connection.ops.adapt_json_value([], encoder)
+        # one dict object serves every event to one office: serialise it once (kept alive here, so its id holds)
+        shared: dict[int, tuple[Any, Any]] = {}
+
+        lists: dict[tuple[str, ...], Any] = {}  # needs and reasons repeat: "就业;住房" serialised once
+
+        def prepare_json(value: Any) -> Any:
+            if isinstance(value, list):
+                if not value:
+                    return empty
+                key = tuple(value)
+                prepared = lists.get(key)
+                if prepared is None:
+                    if len(lists) >= 10_000:
+                        lists.clear()
+                    prepared = lists[key] = connection.ops.adapt_json_value(value, encoder)
+                return prepared
+            if isinstance(value, dict):
+                known = shared.get(id(value))
+                if known is None or known[0] is not value:
+                    known = shared[id(value)] = (value, connection.ops.adapt_json_value(value, encoder))
+                return known[1]
+            return connection.ops.adapt_json_value(value, encoder)
+
+        return prepare_json
+    return lambda value: f.get_db_prep_save(value, connection)
+
+
+# --- the template ----------------------------------------------------------------------------------------------------
+
+EXAMPLE_BIRTH = dt.date(1980, 1, 1)
+# Order codes 996-999 are kept for people over 100 (GB 11643): with a 1980 birth date, 999 can be no one's number.
+EXAMPLE_ORDER = "999"
+TEXT_FORMAT = "@"
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def template_workbook(*, facility: Organisation | None, today: dt.date) -> bytes:
+    """The downloadable list template: the columns with their Chinese headers and an example row (a synthetic
+    person of a township that has a justice office, released in 60 days), and a second sheet explaining each column
+    and the region-code format. The example row imports as it is (delete it before sending a real list)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "预释放人员名单"
+    bold = Font(bold=True)
+    required_fill = PatternFill("solid", fgColor="FDE9D9")
+    optional_fill = PatternFill("solid", fgColor="EEF3F8")
+    sheet.append([column.label for column in COLUMNS])
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = bold
+        cell.fill = required_fill if column.required else optional_fill
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(12, len(column.label) * 2 + 4)
+        if column.field in ("id_number", "hukou_region", "residence_region"):
+            # typed as text, or Excel turns the digits into a number and drops the last ones
+            sheet.column_dimensions[letter].number_format = TEXT_FORMAT
+        elif column.field in ("birth_date", "expected_release_date"):
+            sheet.column_dimensions[letter].number_format = DATE_FORMAT
+    example = _example_values(facility=facility, today=today)
+    sheet.append([example[column.field] for column in COLUMNS])
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=2, column=index)
+        if column.field in ("birth_date", "expected_release_date"):
+            cell.number_format = DATE_FORMAT
+        elif column.field in ("id_number", "hukou_region", "residence_region"):
+            cell.number_format = TEXT_FORMAT
+    sheet.freeze_panes = "A2"
+    for field_name, choices in (("gender", '"男,女"'), ("key_target", '"是,否"')):
+        letter = get_column_letter(_field_position(field_name))
+        validation = DataValidation(type="list", formula1=choices, allow_blank=True)
+        validation.add(f"{letter}2:{letter}5000")
+        sheet.add_data_validation(validation)
+
+    notes = workbook.create_sheet("填写说明")
+    notes.append(["列名（表头）", "也可用的英文列名", "必填", "填写说明"])
+    for cell in notes[1]:
+        cell.font = bold
+    for column in COLUMNS:
+        notes.append([column.label, column.field, "是" if column.required else "否", column.help])
+    notes.append([])
+    for line in TEMPLATE_NOTES:
+        notes.append([line])
+    notes.column_dimensions["A"].width = 22
+    notes.column_dimensions["B"].width = 24
+    notes.column_dimensions["C"].width = 6
+    notes.column_dimensions["D"].width = 100
+    for row in notes.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+TEMPLATE_NOTES = (
+    "一、第一张工作表是名单：第 1 行是表头，从第 2 行起每行一人。第 2 行是示例（虚构人员），导入真实名单前请删除。",
+    "二、区划代码是国家统计用 12 位代码：前 6 位是县（区），第 7-9 位是乡镇（街道），第 10-12 位是村（居），"
+    "如 320102001000（320102 为南京市玄武区，001 为区内一个街道）。"
+    "通知书发往户籍地乡镇（街道）的司法所；只填县（区）代码时发往县级安帮办改派。",
+    "三、区划代码和公民身份号码请保持“文本”格式（本模板已设好）。若 Excel 显示为 3.20102E+11 之类，"
+    "说明已被当作数字，末几位已丢失，请改为文本后重新填写。",
+    "四、日期可以是 Excel 日期，也可以写成 2025-03-01 或 2025/3/1。",
+    "五、多项内容（重点原因、需求）用分号分隔：英文“;”或中文“；”都可以。",
+    "六、也可以另存为 CSV（UTF-8 或 GBK 编码均可）再上传。列的顺序不限，多出的列（如序号、备注）会被忽略。",
+    "七、有错误的行不会导入，系统按行号和列名列出错误；其余行照常导入。改正后可把整个文件再导入一次："
+    "已导入的人员（同一公民身份号码、同一预计释放日期）不会重复建立通知书。",
+    "八、没有公民身份号码的人员登记为“身份未核实”，按 姓名 + 出生日期 + 户籍地 + 预计释放日期 识别重复。",
+)
+
+
+def _field_position(field_name: str) -> int:
+    return next(index for index, column in enumerate(COLUMNS, start=1) if column.field == field_name)
+
+
+def _example_values(*, facility: Organisation | None, today: dt.date) -> dict[str, object]:
+    from stdnum.cn.ric import calc_check_digit
+
+    values = {column.field: column.example for column in COLUMNS}
+    township = _example_township(facility)
+    if township:
+        body = f"{township[:6]}{EXAMPLE_BIRTH:%Y%m%d}{EXAMPLE_ORDER}"
+        values["id_number"] = body + calc_check_digit(body + "0")  # see core.idnumbers._check_digit
+        values["hukou_region"] = values["residence_region"] = township
+    values["expected_release_date"] = today + dt.timedelta(days=60)
+    return values
+
+
+def _example_township(facility: Organisation | None) -> str:
+    """A township with an active justice office, in the facility's province if it has one, so the example row
+    routes like a real one."""
+    offices = Organisation.objects.filter(
+        kind=Organisation.Kind.JUSTICE_OFFICE, is_active=True, region__level=Region.Level.TOWNSHIP
+    ).order_by("region_id")
+    if facility is not None:
+        near = (
+            offices.filter(region__code__startswith=facility.region_id[:2]).values_list("region_id", flat=True).first()
+        )
+        if near:
+            return near
+    return offices.values_list("region_id", flat=True).first() or ""
+
+
+# --- exports ---------------------------------------------------------------------------------------------------------
+
+EXPORT_COLUMNS: tuple[tuple[str, Callable[[ReleaseNotice], object]], ...] = (
+    ("编号", lambda n: n.pk),
+    ("状态", lambda n: str(n.get_status_display())),
+    ("姓名", lambda n: n.person.name),
+    ("性别", lambda n: str(n.person.get_gender_display())),
+    ("出生日期", lambda n: n.person.birth_date),
+    ("公民身份号码（脱敏）", lambda n: mask_id_number(n.person.id_number)),
+    ("身份已核实", lambda n: "是" if n.person.id_verified else "否"),
+    ("户籍地", lambda n: _region_label(n.person.hukou_region)),
+    ("居住地", lambda n: _region_label(n.person.residence_region)),
+    ("居住地址", lambda n: n.person.residence_address),
+    ("监所", lambda n: n.facility.name if n.facility else ""),
+    ("接收单位", lambda n: n.receiving_office.name),
+    ("重点帮教对象", lambda n: "是" if n.key_target else "否"),
+    ("罪名", lambda n: n.custody.offence if n.custody else ""),
+    ("刑期(月)", lambda n: n.custody.sentence_months if n.custody else None),
+    ("预计释放日期", lambda n: n.expected_release_date),
+    ("发送日期", lambda n: n.sent_on),
+    ("核查期限", lambda n: n.verify_by),
+    ("核查结果", lambda n: str(n.get_verification_result_display()) if n.verification_result else ""),
+    ("释放日期", lambda n: n.released_on),
+    ("必接必送", lambda n: {True: "是", False: "否"}.get(n.escorted, "") if n.escorted is not None else ""),
+    ("报到期限", lambda n: n.check_in_by),
+    ("报到日期", lambda n: n.checked_in_on),
+    ("漏管", lambda n: "是" if n.missed_on else "否"),
+)
+
+
+def _region_label(region: Region | None) -> str:
+    return f"{region.name}（{region.code}）" if region is not None else ""
+
+
+@dataclass
+class Export:
+    content: IO[bytes]  # an .xlsx in a temporary file, at its start; closing it deletes it
+    count: int
+
+
+def export_notices(
+    *, notices: models.QuerySet[ReleaseNotice], title: str, filters: dict[str, str], by: Actor
+) -> Export:
+    """``notices`` (already limited to the caller's reach by ``visible_to``) as an .xlsx, ID numbers masked.
+
+    openpyxl's write-only mode streams rows to a temporary file, and the query is read in chunks, so a large list
+    keeps memory flat. The export is audited with its filters, its count and the notices it holds (DESIGN §8: an
+    export is a read of every person in it)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    bold = Font(bold=True)
+    header = []
+    for label, _value in EXPORT_COLUMNS:
+        cell = WriteOnlyCell(sheet, value=label)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    ids: list[int] = []
+    for notice in notices.iterator(chunk_size=2000):
+        ids.append(notice.pk)
+        sheet.append([_export_cell(sheet, value(notice)) for _label, value in EXPORT_COLUMNS])
+    content = tempfile.TemporaryFile()  # noqa: SIM115  # handed to the response, which closes (and so deletes) it
+    workbook.save(content)
+    content.seek(0)
+    with transaction.atomic():
+        record_audit(
+            actor=by,
+            action="export",
+            object_type="handover.releasenotice",
+            detail={"list": title, "filters": filters, "count": len(ids), "notices": ids},
+        )
+    return Export(content=content, count=len(ids))
+
+
+def _export_cell(sheet: Any, value: object) -> object:
+    if isinstance(value, dt.date):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value=dt.datetime.combine(value, dt.time()))
+        cell.number_format = DATE_FORMAT
+        return cell
+    return value
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    """``2025-03`` → (2025-03-01, 2025-04-01): the first day of the month and of the next."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", month.strip())
+    if match is None or not 1 <= int(match[2]) <= 12:
+        raise DomainError("invalid_query", _("A month is YYYY-MM."), fields={"month": _("a month as YYYY-MM")})
+    first = dt.date(int(match[1]), int(match[2]), 1)
+    following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, following
