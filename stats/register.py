@@ -7,7 +7,9 @@ counts once, at the residence office, DESIGN §2.7). Every figure below is a sub
 figures, which cover the period ``[from, on]``.
 
 All figures of a region come from one aggregate query (conditional counts with EXISTS subqueries on the history
-tables); each sub-region's from one GROUP BY on the code prefix.
+tables); each sub-region's from one GROUP BY on the code prefix. Each count is ``Count("id", filter=<condition>)``
+and the list of people behind it is the same condition as a filter (``register_condition``, ``register_cases``):
+the conditions are written once, in ``_conditions``, so a number and its list cannot disagree.
 """
 
 from __future__ import annotations
@@ -73,14 +75,57 @@ DEFINITIONS = (
     Definition("reoffended", "cases closed for reoffence with closed_on within [from, on]"),
     Definition("reoffence_rate", "reoffended ÷ cases on register at any time within [from, on]"),
     Definition("dual_managed", "on register with a hukou office other than the managing office (双列管)"),
+    Definition("in_period", "cases on register at any time within [from, on] (the reoffence rate's denominator)"),
 )
+
+# Each rate as (numerator, denominator), two counts above.
+RATES: dict[str, tuple[str, str]] = {
+    "settlement_rate": ("settled", "on_register"),
+    "assistance_rate": ("assisted", "on_register"),
+    "reoffence_rate": ("reoffended", "in_period"),
+}
+
+
+@dataclass(frozen=True)
+class RegisterTarget:
+    """A target of DESIGN §6 for a register rate: strictly above ``percent`` (settlement, assistance) or strictly
+    below it (reoffence)."""
+
+    rate: str
+    percent: int
+    above: bool
+
+    @property
+    def threshold(self) -> str:
+        return f"{'>' if self.above else '<'} {self.percent}%"
+
+    def met(self, numerator: int, denominator: int) -> bool | None:
+        """Whether ``numerator / denominator`` meets the target, compared in integers (a float at the line could
+        fall either side of it); None when nobody is in the denominator, which neither meets nor misses."""
+        if denominator == 0:
+            return None
+        if self.above:
+            return numerator * 100 > self.percent * denominator
+        return numerator * 100 < self.percent * denominator
+
+
+# The register targets of DESIGN §6 (Guangdong 2011–15 evaluation), beside the hand-over ones in stats.metrics.TARGETS:
+# the one place to change them.
+REGISTER_TARGETS: dict[str, RegisterTarget] = {
+    "settlement_rate": RegisterTarget("settlement_rate", 85, above=True),
+    "assistance_rate": RegisterTarget("assistance_rate", 95, above=True),
+    "reoffence_rate": RegisterTarget("reoffence_rate", 2, above=False),
+}
 
 
 def rate(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else numerator / denominator
 
 
-def _annotated(qs: QuerySet[Case], *, on: dt.date) -> QuerySet[Case]:
+def _annotations(on: dt.date) -> dict[str, Any]:
+    """The per-case facts as of ``on`` that the conditions below read: the settlement status in force, whether
+    contact is lost, whether an assistance group stands, and whether a visit fell within each level's interval.
+    Two queries for the policy's visit intervals."""
     key_days = policy_value("visit_interval_days_key", region=None, on=on)
     ordinary_days = policy_value("visit_interval_days_ordinary", region=None, on=on)
     latest_settlement = (
@@ -88,62 +133,83 @@ def _annotated(qs: QuerySet[Case], *, on: dt.date) -> QuerySet[Case]:
         .order_by("-since", "-id")
         .values("status")[:1]
     )
-    return qs.annotate(
-        settled_status=Subquery(latest_settlement),
-        lost_on_date=_lost(on),
-        has_group=_has_group(on),
-        visited_key=_visited_within(on, key_days),
-        visited_ordinary=_visited_within(on, ordinary_days),
-    )
+    return {
+        "settled_status": Subquery(latest_settlement),
+        "lost_on_date": _lost(on),
+        "has_group": _has_group(on),
+        "visited_key": _visited_within(on, key_days),
+        "visited_ordinary": _visited_within(on, ordinary_days),
+    }
 
 
-def _aggregates(on: dt.date, start: dt.date) -> dict[str, Any]:
+def _annotated(qs: QuerySet[Case], *, on: dt.date) -> QuerySet[Case]:
+    return qs.annotate(**_annotations(on))
+
+
+def _conditions(on: dt.date, start: dt.date) -> dict[str, Q]:
+    """Each count's condition, over a queryset carrying ``_annotations(on)``: the one definition of every figure
+    (DEFINITIONS says it in words) and of its shortfall (``not_settled``, ``not_assisted``, the people a rate below
+    its target asks the officer to look at)."""
     reg = on_register(on)
+    settled = Q(settled_status__in=Case.SETTLED)
     assisted = Q(has_group=True) & (
         (Q(level=Case.Level.KEY) & Q(visited_key=True)) | (Q(level=Case.Level.ORDINARY) & Q(visited_ordinary=True))
     )
-    in_period = Q(opened_on__lte=on) & (Q(closed_on__isnull=True) | Q(closed_on__gte=start))
     return {
-        "on_register": Count("id", filter=reg),
-        "key_targets": Count("id", filter=reg & Q(level=Case.Level.KEY)),
-        "settled": Count("id", filter=reg & Q(settled_status__in=Case.SETTLED)),
-        "assisted": Count("id", filter=reg & assisted),
-        "lost_contact": Count("id", filter=reg & Q(lost_on_date=True)),
-        "reoffended": Count(
-            "id", filter=Q(closure_reason=Case.ClosureReason.REOFFENDED, closed_on__gte=start, closed_on__lte=on)
-        ),
-        "in_period": Count("id", filter=in_period),
-        "dual_managed": Count("id", filter=reg & Q(hukou_office__isnull=False) & ~Q(hukou_office=F("managing_office"))),
+        "on_register": reg,
+        "key_targets": reg & Q(level=Case.Level.KEY),
+        "settled": reg & settled,
+        # No settlement record by ``on`` is a NULL status, and NOT (NULL IN (...)) is not true in SQL: say it.
+        "not_settled": reg & (Q(settled_status__isnull=True) | ~settled),
+        "assisted": reg & assisted,
+        # the EXISTS flags and ``level`` are never NULL, so the negation is the exact complement
+        "not_assisted": reg & ~assisted,
+        "lost_contact": reg & Q(lost_on_date=True),
+        "reoffended": Q(closure_reason=Case.ClosureReason.REOFFENDED, closed_on__gte=start, closed_on__lte=on),
+        # the reoffence rate's denominator: on register at any time within [start, on]
+        "in_period": Q(opened_on__lte=on) & (Q(closed_on__isnull=True) | Q(closed_on__gte=start)),
+        "dual_managed": reg & Q(hukou_office__isnull=False) & ~Q(hukou_office=F("managing_office")),
     }
+
+
+# The counts of the figures (one aggregate query computes them all); the shortfalls are lists only.
+COUNTED = (
+    "on_register",
+    "key_targets",
+    "settled",
+    "assisted",
+    "lost_contact",
+    "reoffended",
+    "in_period",
+    "dual_managed",
+)
+# The ``figure=`` of a list behind a number.
+LIST_FIGURES = (
+    "on_register",
+    "key_targets",
+    "settled",
+    "not_settled",
+    "assisted",
+    "not_assisted",
+    "lost_contact",
+    "reoffended",
+    "dual_managed",
+)
+
+
+def _aggregates(on: dt.date, start: dt.date) -> dict[str, Any]:
+    conditions = _conditions(on, start)
+    return {name: Count("id", filter=conditions[name]) for name in COUNTED}
 
 
 def _figures(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "on_register": row["on_register"],
-        "key_targets": row["key_targets"],
-        "settled": row["settled"],
-        "settlement_rate": rate(row["settled"], row["on_register"]),
-        "assisted": row["assisted"],
-        "assistance_rate": rate(row["assisted"], row["on_register"]),
-        "lost_contact": row["lost_contact"],
-        "reoffended": row["reoffended"],
-        "reoffence_rate": rate(row["reoffended"], row["in_period"]),
-        "dual_managed": row["dual_managed"],
-    }
+    figures = {name: row[name] for name in COUNTED}
+    for name, (numerator, denominator) in RATES.items():
+        figures[name] = rate(row[numerator], row[denominator])
+    return figures
 
 
-EMPTY = _figures(
-    {
-        "on_register": 0,
-        "key_targets": 0,
-        "settled": 0,
-        "assisted": 0,
-        "lost_contact": 0,
-        "reoffended": 0,
-        "in_period": 0,
-        "dual_managed": 0,
-    }
-)
+EMPTY = _figures(dict.fromkeys(COUNTED, 0))
 
 
 def register_figures(*, prefix: str, on: dt.date, start: dt.date) -> dict[str, Any]:
@@ -157,3 +223,17 @@ def register_by_child(*, prefix: str, child_length: int, on: dt.date, start: dt.
     qs = _annotated(Case.objects.filter(in_region_subtree(prefix, "region")), on=on)
     rows = qs.annotate(child=Substr("region_id", 1, child_length)).values("child").annotate(**_aggregates(on, start))
     return {row["child"]: _figures(row) for row in rows}
+
+
+def register_condition(figure: str, *, on: dt.date, start: dt.date) -> Q:
+    """The cases behind the number ``figure`` (one of ``LIST_FIGURES``), over a queryset carrying the annotations
+    (use ``register_cases``, which adds them)."""
+    if figure not in LIST_FIGURES:
+        raise ValueError(f"unknown register figure {figure!r}")
+    return _conditions(on, start)[figure]
+
+
+def register_cases(queryset: QuerySet[Case], *, figure: str, on: dt.date, start: dt.date) -> QuerySet[Case]:
+    """The cases of ``queryset`` counted by ``figure`` as of ``on`` (period ``[start, on]``): the list behind a
+    number. ``alias`` rather than ``annotate``: the subqueries filter the rows without being selected."""
+    return queryset.alias(**_annotations(on)).filter(register_condition(figure, on=on, start=start))
