@@ -111,6 +111,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth and sessions ----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "directory.User"
+AUTHENTICATION_BACKENDS = ["directory.backends.UserBackend"]  # loads the organisation and region with the user
 LOGIN_URL = "directory:login"
 LOGIN_REDIRECT_URL = "directory:home"
 LOGOUT_REDIRECT_URL = "directory:login"

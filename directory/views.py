@@ -46,7 +46,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             ip=client_ip(request),
         )
         if result.user is not None:
-            login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, result.user, backend="directory.backends.UserBackend")
             if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
                 return redirect(next_url)
             return redirect("directory:home")

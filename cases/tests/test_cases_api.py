@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from anbang.testing import ApiClient, checked_in_case, make_id_number, persona
@@ -45,6 +47,20 @@ def test_it_shows_the_case_with_a_masked_id_and_its_deadlines(case: Case) -> Non
     assert body["period_end"] == iso(TODAY.replace(year=TODAY.year + 5))
     assert body["offence"] == "盗窃罪"
     assert body["closure"] is None
+
+
+def test_it_reads_a_case_in_at_most_six_statements(case: Case) -> None:
+    """DESIGN §9: the case read costs at most 6 statements (token and user, case, group, and the audit row: on
+    PostgreSQL its advisory lock, the chain's last hash and the insert); savepoints are transaction control."""
+    services.add_group_member(
+        case=case, by=Actor(user=persona("office_officer")), part="family_member", name="家属甲", phone="13800000000"
+    )
+    api = ApiClient("office_officer")
+    api.get(f"/cases/{case.pk}")
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get(f"/cases/{case.pk}").status_code == 200
+    statements = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) <= 6, statements
 
 
 def test_it_hides_a_case_from_another_county(case: Case) -> None:

@@ -13,12 +13,14 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from anbang.testing import PASSWORD, ApiClient, persona
 from core.audit import Actor
 from core.models import AuditEvent
 from directory import services
-from directory.models import ApiToken, LoginFailure
+from directory.backends import UserBackend
+from directory.models import ApiToken, LoginFailure, User
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +158,20 @@ def test_it_signs_out_on_post_and_audits_it() -> None:
     assert response.status_code == 302
     assert browser.get("/").status_code == 302
     assert AuditEvent.objects.filter(username="office_officer", action="logout").exists()
+
+
+def test_it_loads_the_session_user_with_organisation_and_region_in_one_query(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    user_id = persona("office_officer").pk
+    with django_assert_num_queries(1):
+        user = UserBackend().get_user(user_id)
+        assert user is not None
+        assert user.organisation is not None
+        assert user.organisation.region.code.startswith("320102")
+
+
+def test_it_loads_no_session_user_once_deactivated() -> None:
+    user = persona("office_officer")
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert UserBackend().get_user(user.pk) is None
