@@ -191,9 +191,8 @@ def _visits(
     """Visits from ``start`` to ``until``: the first within 7 days, then on the level's interval.
 
     Key cases are seen every 24-30 days (interval 30). Ordinary cases every 70-88 days (interval 90) before
-    ``dense_from``; from then on every 42-55 days, home visits and phone calls, because the nightly scan that is
-    replayed from 60 days after ``dense_from`` marks a case lost after 60 days without a successful contact. A visit
-    that finds nobody is followed by a successful one within 2-5 days."""
+    ``dense_from``; from then on every 42-55 days, home visits and phone calls (the offices' recent drive to see
+    ordinary cases more often). A visit that finds nobody is followed by a successful one within 2-5 days."""
     steps: list[Step] = []
     day = start + dt.timedelta(days=_r(rng, 1, 7) if first else 0)
     retry = False
@@ -215,6 +214,12 @@ def _visits(
             sparse = day + dt.timedelta(days=_r(rng, 70, 88))
             day = sparse if sparse < dense_from else day + dt.timedelta(days=_r(rng, 42, 55))
     return steps
+
+
+def _lost_after(key: bool, today: dt.date) -> int:
+    """Days without a successful contact after which the nightly scan marks a case lost (cases.services)."""
+    interval = policy_value("visit_interval_days_key" if key else "visit_interval_days_ordinary", region=None, on=today)
+    return interval + policy_value("lost_contact_after_days", region=None, on=today)
 
 
 def _last_met(steps: list[Step]) -> dt.date | None:
@@ -328,14 +333,16 @@ def _life_steps(rng: random.Random, life: Life, today: dt.date, offices: dict[st
         }[reason]
         steps.append(Step(closed, "close", {"reason": reason, "detail": detail}))
     elif scenario.startswith("lost_auto"):
-        # no successful contact after ``last``: the nightly scan marks the case lost on night last + 61
-        last = ago(62, 100)
+        # no successful contact after ``last``: the nightly scan marks the case lost on the night the days without
+        # contact pass the visit interval plus lost_contact_after_days (``_lost_after``)
+        after = _lost_after(key, today)
+        last = ago(after + 2, after + 40)
         steps += [s for s in _visits(rng, start=opened, until=last, key=key, dense_from=dense) if s.on <= last]
         last_met = _last_met(steps) or opened
         missed = last_met + dt.timedelta(days=_r(rng, 20, 40))
         if missed <= today:
             steps.append(Step(missed, "visit", {"method": "home", "outcome": "not_found"}))
-        traced = last_met + dt.timedelta(days=61 + _r(rng, 1, 5))
+        traced = last_met + dt.timedelta(days=after + 1 + _r(rng, 1, 5))
         if scenario == "lost_auto_traced" and traced <= today:
             steps.append(Step(traced, "trace", {"to": POLICE_XUANWU}))
     elif scenario.startswith("lost_"):
@@ -403,8 +410,8 @@ QUOTAS: tuple[tuple[str, float, int, int], ...] = (
     ("lost_office_located", 0.007, 1, 210),
     ("lost_office_overdue", 0.007, 1, 120),
     ("lost_office_open", 0.003, 1, 60),
-    ("lost_auto", 0.012, 2, 130),
-    ("lost_auto_traced", 0.007, 1, 130),
+    ("lost_auto", 0.012, 2, 200),  # an ordinary case is lost 150 days after its last contact (90 + 60)
+    ("lost_auto_traced", 0.007, 1, 200),
     ("transfer_pending", 0.02, 2, 20),
     ("transfer_accepted", 0.02, 2, 60),
     ("transfer_declined", 0.01, 1, 40),
@@ -864,7 +871,7 @@ def _build(*, seed: int, password: str | None) -> dict[str, int]:
 
 def _scan_nights(lives: list[Life], today: dt.date) -> set[dt.date]:
     """The nights the nightly scan is replayed: every Monday of the last ``SCAN_DAYS`` days, the last two weeks, and
-    the nights something falls due by plan (contact lost for 60 days, a period ending, a trace request overdue).
+    the nights something falls due by plan (contact lost, a period ending, a trace request overdue).
     It is the production job; the skipped nights would find nothing, so the result is the same as running it every
     night, in a fraction of the time."""
     first = today - dt.timedelta(days=SCAN_DAYS)
@@ -873,7 +880,7 @@ def _scan_nights(lives: list[Life], today: dt.date) -> set[dt.date]:
     for life in lives:
         visits = [s for s in life.steps if s.action == "visit"]
         if life.scenario.startswith("lost_auto"):
-            nights.add((_last_met(visits) or life.opened_on) + dt.timedelta(days=61))
+            nights.add((_last_met(visits) or life.opened_on) + dt.timedelta(days=_lost_after(life.key, today) + 1))
         if life.period_end is not None:
             nights.add(life.period_end + dt.timedelta(days=1))
         for step in life.steps:

@@ -29,9 +29,10 @@ from cases.models import (
 )
 from core.audit import Actor, record_audit
 from core.errors import DomainError, Forbidden
+from core.models import PolicyValue
 from core.policy import add_in_unit, deadline, parameter, policy_value
-from directory.models import Organisation, Role, User
-from directory.reach import region_reach_prefix
+from directory.models import Organisation, Role, User, level_of, region_prefix
+from directory.reach import in_region_subtree, region_reach_prefix
 from people.models import Person, RiskLevel
 
 # --- events and permissions -----------------------------------------------------------------------------------------
@@ -640,7 +641,7 @@ def _close(case: Case, reason: str, closed_on: dt.date, detail: str) -> None:
 
 def scan_cases(*, as_of: dt.date) -> dict[str, int]:
     """Set-based: close cases whose period has run out, mark lost contact after ``lost_contact_after_days`` without a
-    successful contact (national value; regional overrides are applied per distinct value), escalate overdue trace
+    successful contact past the visit interval (see ``_lose_contact``), escalate overdue trace
     requests to the county. Claims rows with conditional UPDATEs, so it is safe to run twice."""
     counts: dict[str, int] = {}
     now = timezone.now()
@@ -670,21 +671,14 @@ def scan_cases(*, as_of: dt.date) -> dict[str, int]:
             ],
             batch_size=1000,
         )
-        # lost contact: the threshold may differ by region; group by the distinct values in force
-        lost_days = policy_value("lost_contact_after_days", region=None, on=as_of)
-        cutoff = as_of - dt.timedelta(days=lost_days)
-        lost = list(
-            Case.objects.filter(status=Case.Status.ACTIVE, last_contact_on__lt=cutoff).values_list("id", flat=True)
-        )
-        counts["lost_contact"] = Case.objects.filter(id__in=lost, status=Case.Status.ACTIVE).update(
+        lost = _lose_contact(as_of)
+        counts["lost_contact"] = Case.objects.filter(id__in=list(lost), status=Case.Status.ACTIVE).update(
             status=Case.Status.LOST_CONTACT
         )
         ContactLoss.objects.bulk_create(
             [
-                ContactLoss(
-                    case_id=i, noted_on=as_of, automatic=True, reason=f"no successful contact for {lost_days} days"
-                )
-                for i in lost
+                ContactLoss(case_id=i, noted_on=as_of, automatic=True, reason=f"no successful contact for {days} days")
+                for i, days in lost.items()
             ],
             batch_size=1000,
         )
@@ -712,3 +706,49 @@ def scan_cases(*, as_of: dt.date) -> dict[str, int]:
                 detail={**counts, "as_of": as_of.isoformat()},
             )
     return counts
+
+
+LOST_CONTACT_PARAMETERS = ("lost_contact_after_days", "visit_interval_days_key", "visit_interval_days_ordinary")
+
+
+def _lose_contact(as_of: dt.date) -> dict[int, int]:
+    """The active cases to mark lost on ``as_of``, each with the days without contact that put it there.
+
+    The rule (DESIGN §2 step 8): lost when there was no successful contact for ``lost_contact_after_days`` past the
+    date the next contact was due, i.e. for the level's visit interval plus ``lost_contact_after_days`` (key 30 + 60,
+    ordinary 90 + 60 by the national values). Counting from the last contact alone would mark every ordinary case
+    visited on its 90-day schedule as lost on day 61. Failed visits do not move ``last_contact_on``, so they count
+    toward it.
+
+    Set-based: one UPDATE-sized query per level and per policy scope (the country, then every province, city or
+    county that overrides one of the three values; a nearer override wins, so a scope excludes the subtrees of the
+    scopes nested in it). With no overrides that is two queries.
+    """
+    scopes = sorted(
+        set(
+            PolicyValue.objects.filter(
+                name__in=LOST_CONTACT_PARAMETERS, region__isnull=False, effective_from__lte=as_of
+            ).values_list("region_id", flat=True)
+        )
+    )
+    prefixes = {code: region_prefix(code, level_of(code)) for code in scopes}
+    lost: dict[int, int] = {}
+    for scope in [None, *scopes]:
+        prefix = "" if scope is None else prefixes[scope]
+        nested = [p for code, p in prefixes.items() if code != scope and p.startswith(prefix) and p != prefix]
+        for level, interval_name in (
+            (Case.Level.KEY, "visit_interval_days_key"),
+            (Case.Level.ORDINARY, "visit_interval_days_ordinary"),
+        ):
+            days = policy_value("lost_contact_after_days", region=scope, on=as_of) + policy_value(
+                interval_name, region=scope, on=as_of
+            )
+            cases = Case.objects.filter(
+                status=Case.Status.ACTIVE, level=level, last_contact_on__lt=as_of - dt.timedelta(days=days)
+            )
+            if prefix:
+                cases = cases.filter(in_region_subtree(prefix, "region"))
+            for inner in nested:
+                cases = cases.exclude(in_region_subtree(inner, "region"))
+            lost.update(dict.fromkeys(cases.values_list("id", flat=True), days))
+    return lost

@@ -14,6 +14,8 @@ from anbang.testing import ApiClient, checked_in_case, make_id_number, persona
 from cases import services
 from cases.models import Case, CaseEvent, ContactLoss, TraceRequest, Transfer, Visit
 from core.audit import Actor
+from core.models import PolicyValue
+from directory.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -368,13 +370,49 @@ def test_it_puts_due_visits_and_incoming_traces_on_the_worklist(case: Case) -> N
 def test_it_expires_periods_and_marks_lost_contact_in_the_nightly_scan(case: Case) -> None:
     other: Any = checked_in_case(person={"id_number": make_id_number(seq=601)})
     Case.objects.filter(pk=case.pk).update(period_end=TODAY - dt.timedelta(days=1))
-    Case.objects.filter(pk=other.pk).update(last_contact_on=TODAY - dt.timedelta(days=61))
+    # an ordinary case: visited every 90 days, lost 60 days past that
+    Case.objects.filter(pk=other.pk).update(last_contact_on=TODAY - dt.timedelta(days=151))
     counts = services.scan_cases(as_of=TODAY)
     assert counts["period_expired"] == 1
     assert counts["lost_contact"] == 1
     assert Case.objects.get(pk=case.pk).closure_reason == "period_expired"
     assert Case.objects.get(pk=other.pk).status == "lost_contact"
+    assert ContactLoss.objects.get(case=other).reason == "no successful contact for 150 days"
     assert services.scan_cases(as_of=TODAY) == {"period_expired": 0, "lost_contact": 0, "traces_escalated": 0}
+
+
+@pytest.mark.parametrize(
+    ("key", "days", "lost"),
+    [(True, 90, False), (True, 91, True), (False, 89, False), (False, 150, False), (False, 151, True)],
+)
+def test_it_marks_lost_contact_only_past_the_visit_interval_and_the_lost_contact_days(
+    key: bool, days: int, lost: bool
+) -> None:
+    """An ordinary case visited on its 90-day schedule is not lost at day 61 (lost_contact_after_days is 60): it is
+    lost 60 days after its contact fell due; a key case, due every 30 days, after 90."""
+    case: Any = checked_in_case(key_target=key, key_target_reasons=["涉毒"] if key else [])
+    assert case.level == ("key" if key else "ordinary")
+    Case.objects.filter(pk=case.pk).update(last_contact_on=TODAY - dt.timedelta(days=days))
+    assert services.scan_cases(as_of=TODAY)["lost_contact"] == int(lost)
+
+
+def test_it_applies_the_nearest_regional_override_of_the_lost_contact_days() -> None:
+    """A province shortens lost_contact_after_days to 10; one county inside it lengthens it to 100; the nearer value
+    rules each case (DESIGN §4)."""
+    in_county: Any = checked_in_case(person={"id_number": make_id_number(seq=621)})
+    in_province: Any = checked_in_case(person={"id_number": make_id_number(seq=631)})
+    elsewhere: Any = checked_in_case(person={"id_number": make_id_number(seq=641)})
+    Case.objects.filter(pk=in_province.pk).update(region_id="320104001000")
+    outside = Region.objects.filter(level="county").exclude(code__startswith="32").values_list("code", flat=True)
+    Case.objects.filter(pk=elsewhere.pk).update(region_id=outside.first())
+    Case.objects.update(last_contact_on=TODAY - dt.timedelta(days=120))  # 90 + 30
+    since = TODAY - dt.timedelta(days=400)
+    for region, value in (("320000000000", 10), ("320102000000", 100)):
+        PolicyValue.objects.create(name="lost_contact_after_days", region_id=region, value=value, effective_from=since)
+    assert services.scan_cases(as_of=TODAY)["lost_contact"] == 1
+    assert Case.objects.get(pk=in_province.pk).status == "lost_contact"  # 90 + 10 < 120
+    assert Case.objects.get(pk=in_county.pk).status == "active"  # 90 + 100 > 120
+    assert Case.objects.get(pk=elsewhere.pk).status == "active"  # national 90 + 60 > 120
 
 
 def test_it_escalates_an_overdue_trace_request(case: Case) -> None:
