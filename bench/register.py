@@ -10,9 +10,11 @@ figure beside a baseline measured in the same run:
 1. the nightly ``run_jobs --once`` (every registered job, among them the hand-over deadline scan and the case scan)
    for today, when some notices and cases fall due; baseline: a bare ``SELECT count(*)`` over the cases;
 2. the register statistics (``stats.register``) of every region at every level (the province, each city, county and
-   township holding cases): ``register_figures`` and ``register_by_child``, p50 / p95 / max per level; baseline: a
-   plain ``count(*)`` of the cases under the region's code prefix. Then the same figures read from a per-township
-   roll-up (a prototype built here, see REGISTER.md): the time to build it and to answer every region from it;
+   township holding cases) as of yesterday, the day the nightly job has just rolled up: ``register_figures`` and
+   ``register_by_child`` computed live, then the same read from the roll-ups (``stats.models``), p50 / p95 / max per
+   level; baseline: a plain ``count(*)`` of the cases under the region's code prefix. Every region's roll-up
+   figures are compared with its live ones (they must be equal), for the default period and, after a back-fill of
+   the day before 1 July, for a period from 1 July (province and cities);
 3. the case page: its query count through ``GET /api/v1/cases/{id}`` with the Django test client
    (``CaptureQueriesContext``), then its latency under 50 concurrent clients: gunicorn (4 workers, production
    settings) driven by ``wrk`` with a Lua script that sends the bearer token and rotates case ids; baseline: the same
@@ -115,9 +117,21 @@ def ms(seconds: float) -> str:
 # --- 1. the nightly jobs ------------------------------------------------------------------------------------------
 
 
+JOB_LINE = re.compile(r"^\S+ (\w+): .*\(([\d.]+) s\)$")
+
+
+def job_seconds(lines: list[str]) -> dict[str, float]:
+    """``{job: seconds}`` from run_jobs' output lines (``<date> <job>: <result> (<seconds> s)``)."""
+    return {m.group(1): float(m.group(2)) for line in lines if (m := JOB_LINE.match(line))}
+
+
 def measure_jobs(today: dt.date) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import connection
+
+    from stats.models import RegisterSnapshot
+
+    RegisterSnapshot.objects.all().delete()  # a kept database (--reuse): the night's roll-up is measured afresh
 
     def count_cases() -> int:
         with connection.cursor() as cursor:
@@ -131,12 +145,15 @@ def measure_jobs(today: dt.date) -> dict[str, Any]:
     first_lines = out.getvalue().strip().splitlines()
     out = io.StringIO()
     second, _ = timed(lambda: call_command("run_jobs", "--once", "--as-of", today.isoformat(), stdout=out))
+    again_lines = out.getvalue().strip().splitlines()
     return {
         "baseline_count_s": baseline,
         "run_jobs_s": first,
         "run_jobs_lines": first_lines,
+        "jobs_s": job_seconds(first_lines),
         "run_jobs_again_s": second,
-        "run_jobs_again_lines": out.getvalue().strip().splitlines(),
+        "run_jobs_again_lines": again_lines,
+        "jobs_again_s": job_seconds(again_lines),
     }
 
 
@@ -159,40 +176,65 @@ def regions_with_cases() -> dict[str, list[tuple[str, str]]]:
     return found
 
 
-def measure_register(today: dt.date, regions: dict[str, list[tuple[str, str]]]) -> dict[str, Any]:
+def _summary(values: list[float]) -> dict[str, float]:
+    return {"n": len(values), "p50": pct(values, 50), "p95": pct(values, 95), "max": max(values)}
+
+
+FIGURES = (
+    "on_register",
+    "key_targets",
+    "settled",
+    "assisted",
+    "lost_contact",
+    "reoffended",
+    "in_period",
+    "dual_managed",
+)
+
+
+def measure_register(on: dt.date, regions: dict[str, list[tuple[str, str]]], *, live: bool) -> dict[str, Any]:
+    """Every region's ``register_figures`` (and ``register_by_child`` above townships) as of ``on``, live or from
+    the roll-ups; with the count baseline when live. Returns the times per level and every region's figures."""
     from django.db.models import Q
 
     from cases.models import Case
     from directory.reach import in_region_subtree
     from stats.register import register_by_child, register_figures
 
-    start = today.replace(month=1, day=1)
-    result: dict[str, Any] = {}
-    register_figures(prefix="3201", on=today, start=start)  # warm-up: caches, plans
+    start = on.replace(month=1, day=1)
+    result: dict[str, Any] = {"values": {}, "by_child_values": {}}
+    register_figures(prefix="3201", on=on, start=start, live=live)  # warm-up: caches, plans
     for level in LEVELS:
         rows: dict[str, list[float]] = {"baseline": [], "figures": [], "by_child": []}
         for _code, prefix in regions[level]:
-            condition: Q = in_region_subtree(prefix, "region")
+            if live:
+                condition: Q = in_region_subtree(prefix, "region")
+                started = time.perf_counter()
+                Case.objects.filter(condition).count()
+                rows["baseline"].append(time.perf_counter() - started)
             started = time.perf_counter()
-            Case.objects.filter(condition).count()
-            rows["baseline"].append(time.perf_counter() - started)
-            started = time.perf_counter()
-            register_figures(prefix=prefix, on=today, start=start)
+            figures = register_figures(prefix=prefix, on=on, start=start, live=live)
             rows["figures"].append(time.perf_counter() - started)
+            assert figures["source"] == ("live" if live else "rollup"), (prefix, figures["source"])
+            result["values"][prefix] = {name: figures[name] for name in FIGURES}
             if level in CHILD_LENGTH:
                 started = time.perf_counter()
-                register_by_child(prefix=prefix, child_length=CHILD_LENGTH[level], on=today, start=start)
+                by_child = register_by_child(
+                    prefix=prefix, child_length=CHILD_LENGTH[level], on=on, start=start, live=live
+                )
                 rows["by_child"].append(time.perf_counter() - started)
-        result[level] = {
-            name: {"n": len(values), "p50": pct(values, 50), "p95": pct(values, 95), "max": max(values)}
-            for name, values in rows.items()
-            if values
-        }
-        print(f"  {level:<9} {len(regions[level]):>4} regions  figures p95 {ms(result[level]['figures']['p95'])} ms")
+                result["by_child_values"][prefix] = {
+                    child: {name: values[name] for name in FIGURES} for child, values in sorted(by_child.items())
+                }
+        result[level] = {name: _summary(values) for name, values in rows.items() if values}
+        print(
+            f"  {'live' if live else 'roll-up':<8}{level:<9} {len(regions[level]):>4} regions  "
+            f"figures p95 {ms(result[level]['figures']['p95'])} ms"
+        )
     return result
 
 
-def explain_province(today: dt.date) -> str:
+def explain_province(on: dt.date) -> str:
     """EXPLAIN ANALYZE of the province's ``register_figures`` query (the widest), for REGISTER.md."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -200,7 +242,7 @@ def explain_province(today: dt.date) -> str:
     from stats.register import register_figures
 
     with CaptureQueriesContext(connection) as ctx:
-        register_figures(prefix="32", on=today, start=today.replace(month=1, day=1))
+        register_figures(prefix="32", on=on, start=on.replace(month=1, day=1), live=True)
     sql = ctx.captured_queries[-1]["sql"]
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
@@ -208,68 +250,56 @@ def explain_province(today: dt.date) -> str:
     return f"{sql}\n\n{plan}"
 
 
-def measure_rollup(today: dt.date, regions: dict[str, list[tuple[str, str]]]) -> dict[str, Any]:
-    """A prototype of DESIGN §9's "statistics from roll-ups": the raw counts of every township as of ``today`` in one
-    GROUP BY (the query of ``register_by_child`` over the whole province: what a nightly roll-up job would run and
-    store), then every region's figures as a SUM over its townships' rows. Checks the sums against the live
-    figures of the province and the cities."""
-    from django.db import connection
-    from django.db.models import Q
-    from django.db.models.functions import Substr
-
-    from cases.models import Case
-    from directory.reach import in_region_subtree
-    from stats.register import _aggregates, _annotated, _figures, register_figures
-
-    start = today.replace(month=1, day=1)
-    aggregates = _aggregates(today, start)
-    names = list(aggregates)
-    condition: Q = in_region_subtree("32", "region")
-
-    def build() -> list[dict[str, Any]]:
-        qs = _annotated(Case.objects.filter(condition), on=today)
-        return list(qs.annotate(child=Substr("region_id", 1, 12)).values("child").annotate(**aggregates))
-
-    seconds, rows = timed(build)
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_register_rollup")
-        cursor.execute(
-            "CREATE TABLE bench_register_rollup (on_date date NOT NULL, region_id varchar(12) NOT NULL, "
-            + ", ".join(f"{name} integer NOT NULL" for name in names)
-            + ", PRIMARY KEY (on_date, region_id))"
-        )
-        cursor.executemany(
-            "INSERT INTO bench_register_rollup VALUES (%s, %s, " + ", ".join(["%s"] * len(names)) + ")",
-            [(today, row["child"], *(row[name] for name in names)) for row in rows],
-        )
-    sums = ", ".join(f"coalesce(sum({name}), 0)" for name in names)
-    query = f"SELECT {sums} FROM bench_register_rollup WHERE on_date = %s AND region_id LIKE %s"
-    result: dict[str, Any] = {"build_s": seconds, "townships": len(rows)}
-    mismatches = 0
-    with connection.cursor() as cursor:
-        for level in LEVELS:
-            times: list[float] = []
-            for _code, prefix in regions[level]:
-                started = time.perf_counter()
-                cursor.execute(query, [today, prefix + "%"])
-                figures = _figures(dict(zip(names, cursor.fetchone() or (), strict=True)))
-                times.append(time.perf_counter() - started)
-                if level in ("province", "city"):  # the sums equal the live figures
-                    live = register_figures(prefix=prefix, on=today, start=start)
-                    mismatches += sum(1 for name, value in figures.items() if live[name] != value)
-            result[level] = {"n": len(times), "p50": pct(times, 50), "p95": pct(times, 95), "max": max(times)}
-    result["mismatches"] = mismatches
-    return result
+def compare(live: dict[str, Any], rollup: dict[str, Any]) -> dict[str, Any]:
+    """Regions (and by-child answers) whose roll-up figures differ from the live ones: there must be none."""
+    differ = [prefix for prefix, values in live["values"].items() if rollup["values"].get(prefix) != values]
+    differ_by_child = [
+        prefix for prefix, values in live["by_child_values"].items() if rollup["by_child_values"].get(prefix) != values
+    ]
+    return {
+        "regions_compared": len(live["values"]),
+        "by_child_compared": len(live["by_child_values"]),
+        "regions_differing": differ,
+        "by_child_differing": differ_by_child,
+    }
 
 
-def what_if_jit_off(today: dt.date, regions: dict[str, list[tuple[str, str]]]) -> dict[str, Any]:
+def measure_other_period(on: dt.date, regions: dict[str, list[tuple[str, str]]]) -> dict[str, Any]:
+    """A period other than the default: from 1 July, which needs the roll-up of 30 June as well (a back-fill, timed
+    as ``rollup_register`` would do it). The province and the cities, roll-up against live."""
+    from stats.register import register_figures
+    from stats.services import roll_up_register
+
+    start = dt.date(on.year, 7, 1) if on >= dt.date(on.year, 7, 2) else dt.date(on.year - 1, 7, 1)
+    seconds, built = timed(lambda: roll_up_register(day=start - dt.timedelta(days=1)))
+    differing, times = [], []
+    for level in ("province", "city"):
+        for _code, prefix in regions[level]:
+            started = time.perf_counter()
+            rollup = register_figures(prefix=prefix, on=on, start=start)
+            times.append(time.perf_counter() - started)
+            live = register_figures(prefix=prefix, on=on, start=start, live=True)
+            assert rollup["source"] == "rollup"
+            if any(rollup[name] != live[name] for name in FIGURES):
+                differing.append(prefix)
+    return {
+        "from": start.isoformat(),
+        "backfill_day_s": seconds,
+        "backfill_cases": built.cases,
+        "compared": len(times),
+        "differing": differing,
+        "rollup_p95": pct(times, 95),
+    }
+
+
+def what_if_jit_off(on: dt.date, regions: dict[str, list[tuple[str, str]]]) -> dict[str, Any]:
     """The province and city figures again with PostgreSQL's JIT off for this session: JIT compiles the wide
     aggregate before running it, which costs more than it saves below some millions of rows."""
     from django.db import connection
 
     from stats.register import register_figures
 
-    start = today.replace(month=1, day=1)
+    start = on.replace(month=1, day=1)
     result: dict[str, Any] = {}
     with connection.cursor() as cursor:
         cursor.execute("SET jit = off")
@@ -278,7 +308,7 @@ def what_if_jit_off(today: dt.date, regions: dict[str, list[tuple[str, str]]]) -
             times = []
             for _code, prefix in regions[level]:
                 started = time.perf_counter()
-                register_figures(prefix=prefix, on=today, start=start)
+                register_figures(prefix=prefix, on=on, start=start, live=True)
                 times.append(time.perf_counter() - started)
             result[level] = {"n": len(times), "p50": pct(times, 50), "p95": pct(times, 95), "max": max(times)}
     finally:
@@ -463,7 +493,9 @@ def main() -> None:
 
         today = timezone.localdate()
         report["today"] = today.isoformat()
-        if not args.reuse:
+        if args.reuse:
+            call_command("migrate", verbosity=0)  # tables added since the database was kept
+        else:
             print(f"migrating and generating {args.people:,} people, {args.visits:,} visits (seed {args.seed})")
             call_command("migrate", verbosity=0)
             build_directory(password=secrets.token_urlsafe(16))
@@ -479,16 +511,23 @@ def main() -> None:
         for line in report["jobs"]["run_jobs_lines"]:
             print(f"    {line}")
 
-        print("register statistics")
+        print("register statistics (as of yesterday, rolled up by the night's run_jobs)")
+        on = today - dt.timedelta(days=1)
+        report["on"] = on.isoformat()
         regions = regions_with_cases()
-        report["register"] = measure_register(today, regions)
-        report["explain_province"] = explain_province(today)
+        live = measure_register(on, regions, live=True)
+        rollup = measure_register(on, regions, live=False)
+        report["register"] = {level: live[level] for level in LEVELS}
+        report["rollup"] = {level: rollup[level] for level in LEVELS}
+        report["equality"] = compare(live, rollup)
+        print(f"  roll-up differing from live: {report['equality']}")
+        report["other_period"] = measure_other_period(on, regions)
+        print(f"  period from {report['other_period']['from']}: {report['other_period']}")
+        report["explain_province"] = explain_province(on)
         OUT.mkdir(parents=True, exist_ok=True)
         (OUT / f"register-explain-{args.people}.txt").write_text(report["explain_province"])
         if args.what_if:
-            report["what_if_jit_off"] = what_if_jit_off(today, regions)
-        print("register roll-up prototype")
-        report["rollup"] = measure_rollup(today, regions)
+            report["what_if_jit_off"] = what_if_jit_off(on, regions)
 
         print("case page")
         ids = sample_case_ids(2000)
@@ -528,7 +567,7 @@ def _three(row: dict[str, float]) -> str:
 
 def print_report(report: dict[str, Any], args: argparse.Namespace) -> None:
     def line(label: str, value: str, baseline: str = "", note: str = "") -> None:
-        print(f"{label:<46}{value:>22}{baseline:>22}  {note}")
+        print(f"{label:<46}{value:>26}{baseline:>26}  {note}")
 
     print()
     print(
@@ -546,22 +585,36 @@ def print_report(report: dict[str, Any], args: argparse.Namespace) -> None:
         "<= 10 s; baseline: SELECT count(*) FROM cases",
     )
     line("  the same night again (s)", f"{jobs['run_jobs_again_s']:.2f}")
+    for name, seconds in jobs["jobs_s"].items():
+        again = jobs["jobs_again_s"].get(name, float("nan"))
+        line(f"  job {name} (s)", f"{seconds:.2f}", f"again {again:.2f}")
+    print(f"register figures as of {report['on']} (p50 / p95 / max, ms)")
     for level in LEVELS:
-        row = report["register"][level]
-        figures, base = row["figures"], row["baseline"]
+        live, rollup = report["register"][level], report["rollup"][level]
         line(
-            f"register_figures {level} x{figures['n']} (ms)",
-            _three(figures),
-            _three(base),
-            "p50 / p95 / max <= 1000 ms; baseline: count(*) under the prefix",
+            f"register_figures {level} x{live['figures']['n']}",
+            _three(rollup["figures"]),
+            _three(live["figures"]),
+            f"roll-up | live; count(*) baseline {_three(live['baseline'])}",
         )
-        if "by_child" in row:
-            line(f"register_by_child {level} x{row['by_child']['n']} (ms)", _three(row["by_child"]))
-    rollup = report["rollup"]
-    line("roll-up build: every township, one query (s)", f"{rollup['build_s']:.2f}", "", "a nightly job's cost")
-    for level in LEVELS:
-        line(f"  figures from the roll-up, {level} (ms)", _three(rollup[level]))
-    line("  roll-up sums differing from live figures", str(rollup["mismatches"]))
+        if "by_child" in live:
+            line(
+                f"register_by_child {level} x{live['by_child']['n']}",
+                _three(rollup["by_child"]),
+                _three(live["by_child"]),
+            )
+    equality = report["equality"]
+    line(
+        "roll-up = live, regions / by-child answers",
+        f"{equality['regions_compared'] - len(equality['regions_differing'])}/{equality['regions_compared']}",
+        f"{equality['by_child_compared'] - len(equality['by_child_differing'])}/{equality['by_child_compared']}",
+    )
+    other = report["other_period"]
+    line(
+        f"period from {other['from']}: roll-up = live",
+        f"{other['compared'] - len(other['differing'])}/{other['compared']}",
+        f"back-fill {other['backfill_day_s']:.2f} s",
+    )
     for level, row in report.get("what_if_jit_off", {}).items():
         line(f"what if JIT off: register_figures {level} (ms)", _three(row))
     queries = report["queries"]

@@ -10,6 +10,14 @@ All figures of a region come from one aggregate query (conditional counts with E
 tables); each sub-region's from one GROUP BY on the code prefix. Each count is ``Count("id", filter=<condition>)``
 and the list of people behind it is the same condition as a filter (``register_condition``, ``register_cases``):
 the conditions are written once, in ``_conditions``, so a number and its list cannot disagree.
+
+Figures from roll-ups (DESIGN §9): when the nightly job has rolled up ``on`` (and the few other days a period
+needs, see ``_period_days``), ``register_figures`` and ``register_by_child`` sum the stored counts of the regions
+under the prefix instead (a few hundred rows at most, milliseconds at any level); otherwise (today, a day never
+rolled up) they compute live. Each answer says which (``source``, ``computed_at``). The roll-up is the register as
+recorded on the night after ``on``; the live figures of a past day read today's rows, so the two part when
+something was recorded later with an earlier date, or a case moved since (the case row keeps only its current
+region, level and offices). The model and why its sums are exact at every level: ``stats.models``.
 """
 
 from __future__ import annotations
@@ -18,12 +26,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
 
 from cases.models import Case, ContactLoss, GroupMember, SettlementRecord, Visit
 from core.policy import policy_value
 from directory.reach import in_region_subtree
+from stats.models import RegisterRollup, RegisterSnapshot
 
 
 def on_register(on: dt.date) -> Q:
@@ -212,17 +222,113 @@ def _figures(row: dict[str, Any]) -> dict[str, Any]:
 EMPTY = _figures(dict.fromkeys(COUNTED, 0))
 
 
-def register_figures(*, prefix: str, on: dt.date, start: dt.date) -> dict[str, Any]:
-    """Every register figure for the region subtree ``prefix`` as of ``on`` (period ``[start, on]``): one query."""
+SOURCES = {
+    "rollup": "summed from the nightly roll-up of `on` (the register as recorded the night after `on`)",
+    "live": "computed from the case rows now (`on` not rolled up yet: today, or a day the job never ran for)",
+}
+
+
+class ChildFigures(dict[str, dict[str, Any]]):
+    """The figures of each child region by code prefix, and where they all came from."""
+
+    def __init__(self, rows: dict[str, dict[str, Any]], *, source: str, computed_at: dt.datetime) -> None:
+        super().__init__(rows)
+        self.source = source
+        self.computed_at = computed_at
+
+
+def register_figures(*, prefix: str, on: dt.date, start: dt.date, live: bool = False) -> dict[str, Any]:
+    """Every register figure for the region subtree ``prefix`` as of ``on`` (period ``[start, on]``), with
+    ``source`` and ``computed_at``: from the roll-ups when they cover ``on`` and the period (two queries), else live
+    (one query; ``live=True`` forces it)."""
+    rollup = None if live else _rollup_for(on=on, start=start)
+    if rollup is not None:
+        rows = _rollup_rows(prefix, rollup).aggregate(**rollup.aggregates())
+        return {**_figures(rollup.counts(rows)), "source": "rollup", "computed_at": rollup.computed_at}
     qs = _annotated(Case.objects.filter(in_region_subtree(prefix, "region")), on=on)
-    return _figures(qs.aggregate(**_aggregates(on, start)))
+    figures = _figures(qs.aggregate(**_aggregates(on, start)))
+    return {**figures, "source": "live", "computed_at": timezone.now()}
 
 
-def register_by_child(*, prefix: str, child_length: int, on: dt.date, start: dt.date) -> dict[str, dict[str, Any]]:
-    """The figures of each child region (code prefix of ``child_length`` digits): one GROUP BY query."""
+def register_by_child(
+    *, prefix: str, child_length: int, on: dt.date, start: dt.date, live: bool = False
+) -> ChildFigures:
+    """The figures of each child region (code prefix of ``child_length`` digits): one GROUP BY query over the
+    roll-ups when they cover ``on`` and the period, else over the cases (``live=True`` forces it)."""
+    rollup = None if live else _rollup_for(on=on, start=start)
+    if rollup is not None:
+        grouped = (
+            _rollup_rows(prefix, rollup)
+            .annotate(child=Substr("region_id", 1, child_length))
+            .values("child")
+            .annotate(**rollup.aggregates())
+            .order_by()
+        )
+        return ChildFigures(
+            {row["child"]: _figures(rollup.counts(row)) for row in grouped},
+            source="rollup",
+            computed_at=rollup.computed_at,
+        )
     qs = _annotated(Case.objects.filter(in_region_subtree(prefix, "region")), on=on)
     rows = qs.annotate(child=Substr("region_id", 1, child_length)).values("child").annotate(**_aggregates(on, start))
-    return {row["child"]: _figures(row) for row in rows}
+    return ChildFigures({row["child"]: _figures(row) for row in rows}, source="live", computed_at=timezone.now())
+
+
+# --- from the roll-ups (stats.models) --------------------------------------------------------------------------------
+
+# The counts a roll-up row holds for its day as they are (the others are period counts, see _Rollup.counts).
+DAY_COUNTS = ("on_register", "key_targets", "settled", "assisted", "lost_contact", "dual_managed")
+
+
+def _period_days(on: dt.date, start: dt.date) -> dict[dt.date, int]:
+    """The snapshots whose year-to-date closures, summed with these signs, give the closures within
+    ``[start, on]``: ``on`` (+), 31 December of each year from ``start``'s to the one before ``on``'s (+), and the
+    day before ``start`` (−) unless ``start`` is 1 January. The default period (1 January of ``on``'s year) is
+    ``on`` alone."""
+    signs = {on: 1}
+    for year in range(start.year, on.year):
+        signs[dt.date(year, 12, 31)] = 1
+    if (start.month, start.day) != (1, 1):
+        signs[start - dt.timedelta(days=1)] = -1
+    return signs
+
+
+@dataclass(frozen=True)
+class _Rollup:
+    on: dt.date
+    signs: dict[dt.date, int]
+    computed_at: dt.datetime  # of the oldest snapshot used
+
+    def aggregates(self) -> dict[str, Any]:
+        """``on``'s day counts, and each period day's year-to-date closures, summed over the rows read."""
+        sums: dict[str, Any] = {name: Coalesce(Sum(name, filter=Q(snapshot_id=self.on)), 0) for name in DAY_COUNTS}
+        for i, day in enumerate(self.signs):
+            sums[f"closed_{i}"] = Coalesce(Sum("closed_year_to_date", filter=Q(snapshot_id=day)), 0)
+            sums[f"reoffended_{i}"] = Coalesce(Sum("reoffended_year_to_date", filter=Q(snapshot_id=day)), 0)
+        return sums
+
+    def counts(self, row: dict[str, Any]) -> dict[str, int]:
+        """The counts of ``COUNTED`` from the sums: ``in_period`` is on register on ``on`` plus closed within the
+        period, two disjoint sets (see ``stats.models``)."""
+        closed = sum(sign * row[f"closed_{i}"] for i, sign in enumerate(self.signs.values()))
+        reoffended = sum(sign * row[f"reoffended_{i}"] for i, sign in enumerate(self.signs.values()))
+        counts = {name: int(row[name]) for name in DAY_COUNTS}
+        return {**counts, "reoffended": reoffended, "in_period": counts["on_register"] + closed}
+
+
+def _rollup_for(*, on: dt.date, start: dt.date) -> _Rollup | None:
+    """The roll-ups that answer ``on`` with period ``[start, on]``, or None when one of them is missing (one
+    query)."""
+    signs = _period_days(on, start)
+    found = dict(RegisterSnapshot.objects.filter(day__in=list(signs)).values_list("day", "computed_at"))
+    if len(found) < len(signs):
+        return None
+    return _Rollup(on=on, signs=signs, computed_at=min(found.values()))
+
+
+def _rollup_rows(prefix: str, rollup: _Rollup) -> QuerySet[RegisterRollup]:
+    # the unique index (snapshot, region) serves it: a few days' rows, filtered by the code prefix
+    return RegisterRollup.objects.filter(snapshot_id__in=list(rollup.signs)).filter(in_region_subtree(prefix, "region"))
 
 
 def register_condition(figure: str, *, on: dt.date, start: dt.date) -> Q:

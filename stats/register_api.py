@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -13,7 +13,7 @@ from core.errors import DomainError
 from directory.api import current_user
 from directory.models import Region
 from stats import selectors
-from stats.register import DEFINITIONS, EMPTY, register_by_child, register_figures
+from stats.register import DEFINITIONS, EMPTY, SOURCES, register_by_child, register_figures
 
 router = Router(tags=["stats"])
 _DEF = {d.name: d.definition for d in DEFINITIONS}
@@ -41,12 +41,22 @@ class RegisterFigures(Schema):
     dual_managed: int = _count("dual_managed")
 
 
+_SOURCE = "; ".join(f"`{name}`: {meaning}" for name, meaning in SOURCES.items())
+
+
+class Provenance(Schema):
+    source: Literal["rollup", "live"] = Field(..., description=f"where the figures come from: {_SOURCE}")
+    computed_at: dt.datetime = Field(
+        ..., description="when the figures were computed: the roll-up's time (the oldest one used), or now when live"
+    )
+
+
 class RegionRef(Schema):
     code: str
     name: str
 
 
-class RegisterOut(RegisterFigures):
+class RegisterOut(RegisterFigures, Provenance):
     region: RegionRef
     on: dt.date
     from_: dt.date = Field(..., alias="from")
@@ -56,7 +66,7 @@ class RegisterChild(RegisterFigures):
     region: RegionRef
 
 
-class RegisterByRegion(Schema):
+class RegisterByRegion(Provenance):
     items: list[RegisterChild]
     count: int
 
@@ -65,6 +75,15 @@ class RegisterQuery(Schema):
     region: str | None = Field(None, description="12-digit code within your reach; default your own region")
     on: dt.date | None = Field(None, description="register as of this date (default today)")
     from_: dt.date | None = Field(None, alias="from", description="start of the period (default 1 January of `on`)")
+
+
+ROLLUP_NOTE = (
+    "A closed day is rolled up by the nightly job (`run_jobs`), and its figures are then sums of the stored counts "
+    "(`source: rollup`): the register as recorded the night after `on`, unchanged by later corrections dated "
+    "before it. A day not rolled up (today, or before the roll-ups began) is computed from the cases "
+    "(`source: live`). A period (`from`) reaching into an earlier year also needs the roll-up of 31 December of "
+    "each year it covers, and a `from` other than 1 January the roll-up of the day before it."
+)
 
 
 def _scope(request: HttpRequest, query: RegisterQuery) -> tuple[Region, dt.date, dt.date]:
@@ -83,6 +102,7 @@ def _scope(request: HttpRequest, query: RegisterQuery) -> tuple[Region, dt.date,
     response=RegisterOut,
     by_alias=True,
     summary="Register figures of a region subtree as of a date (安置率, 帮教率, 脱管, 重新犯罪率)",
+    description=ROLLUP_NOTE,
 )
 def register(request: HttpRequest, query: Query[RegisterQuery]) -> dict[str, Any]:
     region, on, start = _scope(request, query)
@@ -94,15 +114,16 @@ def register(request: HttpRequest, query: Query[RegisterQuery]) -> dict[str, Any
     "/stats/register/by-region",
     response=RegisterByRegion,
     summary="Register figures of each sub-region (one GROUP BY query)",
+    description=ROLLUP_NOTE,
 )
 def register_by_region(request: HttpRequest, query: Query[RegisterQuery]) -> dict[str, Any]:
     region, on, start = _scope(request, query)
     length = CHILD_LENGTH.get(region.level)
     if length is None:
-        return {"items": [], "count": 0}
+        return {"items": [], "count": 0, "source": "live", "computed_at": timezone.now()}
     by_child = register_by_child(prefix=region.prefix, child_length=length, on=on, start=start)
     children = Region.objects.filter(parent=region).order_by("code")
     items = [
         {**by_child.get(child.prefix, EMPTY), "region": {"code": child.code, "name": child.name}} for child in children
     ]
-    return {"items": items, "count": len(items)}
+    return {"items": items, "count": len(items), "source": by_child.source, "computed_at": by_child.computed_at}
