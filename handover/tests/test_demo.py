@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from io import StringIO
 
 import pytest
@@ -87,7 +88,9 @@ def test_the_demo_command_loads_it_once() -> None:
     out = StringIO()
     call_command("demo", "--size", "40", stdout=out)
     assert "hand-over demo: 40 notices" in out.getvalue()
+    assert re.search(r"register roll-ups: 3[01] days rolled up", out.getvalue())  # 30 days and 31 December
     assert Person.objects.count() >= 40
     out = StringIO()
     call_command("demo", "--size", "40", stdout=out)
     assert "hand-over demo: already loaded" in out.getvalue()
+    assert "register roll-ups: up to date" in out.getvalue()  # the first run rolled up the last 30 days

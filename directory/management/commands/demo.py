@@ -11,6 +11,7 @@ from core.errors import DomainError
 from directory.demo import DEMO_USERS, build_directory
 from directory.models import User
 from handover.demo import DEFAULT_SIZE, GUSU_OFFICER, build_handover_demo
+from stats.demo import build_register_rollups
 
 
 def demo_password() -> str:
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             build_directory(password=password)
             handover = build_handover_demo(password=password, size=options["size"])
             cases = build_cases_demo(password=password)
+            rolled_up = build_register_rollups()
         except DomainError as exc:
             raise CommandError(f"{exc.message} {exc.fields}") from None
         counts = ", ".join(f"{status} {n}" for status, n in sorted(handover.counts.items()))
@@ -44,6 +46,9 @@ class Command(BaseCommand):
             self.stdout.write(f"hand-over demo: already loaded ({counts})")
         case_counts = ", ".join(f"{k} {v}" for k, v in sorted(cases.items()) if k not in ("created", "seconds"))
         self.stdout.write(f"cases demo: {case_counts}")
+        self.stdout.write(
+            f"register roll-ups: {rolled_up} days rolled up" if rolled_up else "register roll-ups: up to date"
+        )
         self.stdout.write(f"demo sign-ins (password for all: {password}):")
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<18} {demo.full_name}")
