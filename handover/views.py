@@ -27,7 +27,8 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -37,12 +38,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import Case
+from core import exports
 from core.audit import Actor, client_ip, record_audit
 from core.errors import DomainError
 from core.idnumbers import mask_id_number
 from directory.models import OFFICER_ROLES, Organisation, Region, Role, User
 from directory.reach import in_region_subtree, region_reach_prefix
 from directory.services import record_sign_out
+from handover import exports as notice_exports
 from handover import selectors, services
 from handover.forms import (
     BackfillForm,
@@ -66,7 +69,7 @@ PAGE_SIZE = 50
 DUE_SOON_DAYS = services.DUE_SOON_DAYS
 RECENT_DAYS = 90  # the inbox's 已衔接 tab: people checked in within this many days
 IMPORT_URL = "/handover/import/"  # built by the import page's own module
-EXPORT_URL = "/api/v1/release-notices/export.xlsx"
+UNMATCHED_URL = "/api/v1/release-notices/unmatched.xlsx"  # 未衔接: released and not handed over (import_api)
 LIVE_SEEN_SALT = "handover.first_72_hours.seen"
 LIVE_SEEN_MAX_AGE = 3600  # a poll re-audits at least hourly even when nothing changed
 LIVE_OPENED_KEY = "handover.first_72_hours.opened_at"  # when the user last loaded the page itself (not a poll)
@@ -258,6 +261,18 @@ def _field_values(form: Form) -> dict[str, Any]:
     return dict(getattr(form, "cleaned_data", {}))
 
 
+def _export(
+    request: HttpRequest,
+    export: exports.ListExport[ReleaseNotice],
+    notices: QuerySet[ReleaseNotice],
+    filters: dict[str, Any],
+) -> FileResponse:
+    """The page's list as .xlsx: the very queryset the page pages (its reach and filters), every page of it, with
+    the relations the columns read. The export's audit row replaces the page's ``person.list`` row."""
+    rows = notice_exports.with_export_relations(notices)
+    return exports.xlsx_response(request=request, export=export, rows=rows, filters=filters)
+
+
 def _paginate(request: HttpRequest, qs: QuerySet[Any]) -> Any:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -293,7 +308,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def notice_list(request: HttpRequest) -> HttpResponse:
+def notice_list(request: HttpRequest) -> HttpResponseBase:
     """The notices within reach (a facility: its own), filtered by status and searched by name, pinyin or ID."""
     user = _user(request, LIST_ROLES)
     form = NoticeFilterForm(request.GET or None)
@@ -302,13 +317,16 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     # The list shows no history: drop the selector's events prefetch (one query per page saved, and no event rows
     # loaded for 50 people).
     notices = selectors.list_notices(user=user, status=status or None, q=data.get("q") or None).prefetch_related(None)
+    if exports.wants_xlsx(request):
+        # what was searched for stays out of the audit row, as on the page: it may be an ID number
+        filters = {"status": status, "q": bool(data.get("q"))}
+        return _export(request, notice_exports.NOTICES, notices, filters)
     page = _paginate(request, notices)
     today = timezone.localdate()
     rows = [ListRow(n, mask_id_number(n.person.id_number), _current_deadline(n, today)) for n in page.object_list]
     _audit_list(
         request, via="handover.notice_list", notices=[r.notice for r in rows], q=bool(data.get("q")), status=status
     )
-    export = EXPORT_URL + (f"?status={status}" if status else "")
     return render(
         request,
         "handover/notice_list.html",
@@ -317,7 +335,6 @@ def notice_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "today": today,
-            "export_url": export,
             "import_url": IMPORT_URL,
             "is_facility": user.role == Role.FACILITY_LIAISON,
             "is_office": user.role == Role.OFFICE_OFFICER,
@@ -739,21 +756,23 @@ class InboxRow:
 
 @login_required
 @require_GET
-def inbox(request: HttpRequest, tab: str = "verify") -> HttpResponse:
+def inbox(request: HttpRequest, tab: str = "verify") -> HttpResponseBase:
     """The office's work: notices to verify, people to check in, missed intakes, and recent hand-overs. A county or
     city officer sees the same for every office of their region."""
     user = _user(request, OFFICER_ROLES)
     today = timezone.localdate()
     tabs = _inbox_tabs(today)
     current = next(t for t in tabs if t.slug == tab)
-    # the four tab counts in one query
-    counts = ReleaseNotice.objects.visible_to(user).aggregate(**{t.slug: Count("id", filter=t.condition) for t in tabs})
     notices = (
         ReleaseNotice.objects.visible_to(user)
         .filter(current.condition)
         .select_related("person", "receiving_office", "facility")
         .order_by(*current.order)
     )
+    if exports.wants_xlsx(request):
+        return _export(request, notice_exports.INBOX[current.slug], notices, {"tab": current.slug})
+    # the four tab counts in one query
+    counts = ReleaseNotice.objects.visible_to(user).aggregate(**{t.slug: Count("id", filter=t.condition) for t in tabs})
     page = _paginate(request, notices)
     running = current.slug in ("verify", "check_in")
     rows = [
@@ -777,6 +796,8 @@ def inbox(request: HttpRequest, tab: str = "verify") -> HttpResponse:
             "many_offices": user.role != Role.OFFICE_OFFICER,
             "can_backfill": user.role == Role.OFFICE_OFFICER,
             "can_route": user.role in ROUTING_ROLES,
+            # 未衔接 (released, not yet handed over: the 待报到 and 漏管 tabs together), within the same reach
+            "unmatched_url": UNMATCHED_URL if current.slug in ("check_in", "missed") else None,
         },
     )
 
@@ -791,7 +812,7 @@ class ReturnedRow:
 
 @login_required
 @require_GET
-def returned(request: HttpRequest) -> HttpResponse:
+def returned(request: HttpRequest) -> HttpResponseBase:
     """退回待改派: notices an office sent back (not its person, identity mismatch), each with its routing form."""
     user = _user(request, ROUTING_ROLES)
     offices = _route_offices(user)
@@ -802,6 +823,10 @@ def returned(request: HttpRequest) -> HttpResponse:
         .prefetch_related("events")  # who returned it and why: one query for the page
         .order_by("updated_at", "id")
     )
+    if exports.wants_xlsx(request):
+        # who returned each notice and when: the events, one query per chunk of rows
+        returned_notices = notice_exports.with_export_relations(notices).prefetch_related("events")
+        return exports.xlsx_response(request=request, export=notice_exports.RETURNED, rows=returned_notices, filters={})
     page = _paginate(request, notices)
     rows = []
     for notice in page.object_list:
@@ -862,12 +887,14 @@ class LiveRow:
     alerts: list[Alert]
 
 
-def _live(user: User) -> dict[str, Any]:
+def _live(user: User, *, export: bool = False) -> dict[str, Any]:
     today = timezone.localdate()
-    notices = list(
-        selectors.released_today(user=user, on=today)
-        .prefetch_related(None)
-        .select_related("person", "receiving_office", "facility")
+    notices = selectors.released_today(user=user, on=today).prefetch_related(None)
+    # the export's columns read every relation of the notice; the page (polled every 30 s) only these three
+    notices = (
+        notice_exports.with_export_relations(notices)
+        if export
+        else notices.select_related("person", "receiving_office", "facility")
     )
     alerts = list(
         selectors.open_alerts_for(user)
@@ -879,7 +906,7 @@ def _live(user: User) -> dict[str, Any]:
     for alert in alerts:
         by_notice.setdefault(alert.notice_id, []).append(alert)
     rows = []
-    for notice in notices:
+    for notice in list(notices):
         if notice.status == S.HANDED_OVER:
             state = "handed_over"
         elif notice.escorted:
@@ -890,7 +917,7 @@ def _live(user: User) -> dict[str, Any]:
             state = "waiting"
         assert notice.released_on is not None
         rows.append(LiveRow(notice, (today - notice.released_on).days + 1, state, by_notice.get(notice.pk, [])))
-    ids = sorted({n.pk for n in notices} | {a.notice_id for a in alerts})
+    ids = sorted({row.notice.pk for row in rows} | {a.notice_id for a in alerts})
     return {
         "rows": rows,
         "alerts": alerts,
@@ -916,9 +943,16 @@ def _audit_live(request: HttpRequest, context: dict[str, Any], *, via: str) -> N
 
 @login_required
 @require_GET
-def first_72_hours(request: HttpRequest) -> HttpResponse:
+def first_72_hours(request: HttpRequest) -> HttpResponseBase:
     """释放后72小时: the people released in the last three days and how their hand-over stands, refreshed live."""
     user = _user(request, OFFICER_ROLES)
+    if exports.wants_xlsx(request):
+        # the people released in the last three days (the page's list), each with its open alerts
+        live = _live(user, export=True)
+        filters = {"from": live["since"], "to": live["today"]}
+        return exports.xlsx_response(
+            request=request, export=notice_exports.FIRST_72_HOURS, rows=live["rows"], filters=filters
+        )
     request.session[LIVE_OPENED_KEY] = time.time()
     context = _live(user)
     _audit_live(request, context, via="handover.first_72_hours")
@@ -964,16 +998,21 @@ def first_72_hours_live(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def alerts(request: HttpRequest) -> HttpResponse:
+def alerts(request: HttpRequest) -> HttpResponseBase:
     """Open hand-over alerts and work items within reach, newest first, filtered by kind."""
     user = _user(request, OFFICER_ROLES)
     kind = request.GET.get("kind", "")
     if kind not in Alert.Kind.values:
         kind = ""
     open_alerts = selectors.open_alerts_for(user).select_related("notice__receiving_office")
+    shown = (open_alerts.filter(kind=kind) if kind else open_alerts).order_by("-raised_on", "-id")
+    if exports.wants_xlsx(request):
+        rows_shown = notice_exports.alerts_with_export_relations(shown)
+        return exports.xlsx_response(
+            request=request, export=notice_exports.ALERTS, rows=rows_shown, filters={"kind": kind}
+        )
     counts = dict(open_alerts.order_by().values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
-    shown = open_alerts.filter(kind=kind) if kind else open_alerts
-    page = _paginate(request, shown.order_by("-raised_on", "-id"))
+    page = _paginate(request, shown)
     rows = list(page.object_list)
     _audit_list(request, via="handover.alerts", notices=[a.notice for a in rows], kind=kind)
     return render(

@@ -98,6 +98,8 @@ class SubRegion:
     # False for the "this level itself" row (notices held at the parent, e.g. waiting for the county to route them)
     drillable: bool
     figures: Figures
+    # the notices held at the parent region itself ("本级"): its lists are ``notices_behind(..., own=True)``
+    own: bool = False
 
 
 def figures_by_subregion(*, user: User, region: Region, start: dt.date, end: dt.date) -> list[SubRegion]:
@@ -137,7 +139,8 @@ def figures_by_subregion(*, user: User, region: Region, start: dt.date, end: dt.
             name = _("%(name)s本级") % {"name": region.name}
         else:
             name = code
-        result.append(SubRegion(code=code, name=name, drillable=False, figures=unit_figures))
+        own = code == region.code
+        result.append(SubRegion(code=code, name=name, drillable=False, figures=unit_figures, own=own))
     return result
 
 
@@ -207,8 +210,20 @@ def breadcrumb(*, user: User, region: Region) -> list[Region]:
     return [found[code] for code in dict.fromkeys(codes) if code in found]
 
 
-def notices_behind(*, user: User, region: Region, start: dt.date, end: dt.date, figure: str) -> QuerySet[ReleaseNotice]:
-    """The notices counted by ``figure`` (a slug of ``stats.metrics.COUNTS``): the list behind a number."""
+def own_level_prefix(region: Region) -> str | None:
+    """The code prefix of the notices held at ``region`` itself, not in any of its children: the GROUP BY key of its
+    "本级" row in ``figures_by_subregion`` (the code cut to the child level's length). None for the lowest level."""
+    child_level = CHILD_LEVEL.get(region.level)
+    if child_level is None:
+        return None
+    return region.code[: Region.PREFIX_LENGTH[child_level]]
+
+
+def notices_behind(
+    *, user: User, region: Region, start: dt.date, end: dt.date, figure: str, own: bool = False
+) -> QuerySet[ReleaseNotice]:
+    """The notices counted by ``figure`` (a slug of ``stats.metrics.COUNTS``): the list behind a number. ``own``: only
+    those held at ``region`` itself (the "本级" row), exactly the notices that row counts."""
     if figure not in COUNT_BY_SLUG:
         raise DomainError(
             "invalid_query",
@@ -216,9 +231,12 @@ def notices_behind(*, user: User, region: Region, start: dt.date, end: dt.date, 
             fields={"figure": ", ".join(COUNT_BY_SLUG)},
             status=422,
         )
+    notices = notices_in(user, region)
+    prefix = own_level_prefix(region) if own else None
+    if prefix is not None:
+        notices = notices.filter(in_region_subtree(prefix, "region"))
     return (
-        notices_in(user, region)
-        .filter(in_period(start, end))
+        notices.filter(in_period(start, end))
         .filter(list_condition(figure))
         .select_related("person", "receiving_office")
         .order_by("-released_on", "-id")

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -19,15 +20,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from core import exports
 from core.audit import Actor, record_audit
 from core.errors import DomainError
 from core.idnumbers import mask_id_number
 from directory.models import Region, User
+from handover import exports as notice_exports
 from stats import selectors
 from stats.metrics import COUNT_BY_NAME, COUNT_BY_SLUG, RATE_BY_NAME, RATES, TARGETS, Figures, target_state
 
 PAGE_SIZE = 50
 TREND_MONTHS = 12
+# the list behind a number, as .xlsx: the hand-over's notice columns; the file is named after the region and figure
+STATS_LIST_EXPORT = notice_exports.notice_export("stats.handover_list", gettext_lazy("衔接情况名单"))
 
 
 class PeriodForm(forms.Form):
@@ -82,8 +87,11 @@ def _region(user: User, code: str | None) -> Region:
         raise Http404 from None
 
 
-def list_url(*, region: str, start: dt.date, end: dt.date, figure: str) -> str:
-    query = urlencode({"region": region, "from": start.isoformat(), "to": end.isoformat(), "figure": figure})
+def list_url(*, region: str, start: dt.date, end: dt.date, figure: str, own: bool = False) -> str:
+    """The list behind a number; ``own``: only the notices held at the region itself, not in its sub-regions (the
+    "本级" row of the table, whose number counts only those)."""
+    params = {"region": region, "from": start.isoformat(), "to": end.isoformat(), "figure": figure}
+    query = urlencode({**params, "own": "1"} if own else params)
     return f"{reverse('stats:handover_list')}?{query}"
 
 
@@ -160,7 +168,22 @@ def percent_value(numerator: int, denominator: int, *, minimum: float | None = N
     return None if denominator == 0 else permille(numerator, denominator, minimum=minimum) / 10
 
 
-def cell(column: Column, figures: Figures, *, region: str, start: dt.date, end: dt.date) -> Cell:
+def cell(
+    column: Column,
+    figures: Figures,
+    *,
+    region: str,
+    start: dt.date,
+    end: dt.date,
+    own: bool = False,
+    linked: bool = True,
+) -> Cell:
+    """One figure of a row, linked to the list behind it. ``own`` for the "本级" row (its list holds only the notices
+    held at the region itself); ``linked`` False for a code missing from the region table (no list to open)."""
+
+    def link(figure: str) -> str | None:
+        return list_url(region=region, start=start, end=end, figure=figure, own=own) if linked else None
+
     if column.is_rate:
         metric = RATE_BY_NAME[column.name]
         num, den = figures.counts[metric.numerator], figures.counts[metric.denominator]
@@ -170,13 +193,12 @@ def cell(column: Column, figures: Figures, *, region: str, start: dt.date, end: 
         if state == "missed":
             title += " · " + _("未达标")
         # a rate links to its shortfall: the people the officer has to follow up
-        url = list_url(region=region, start=start, end=end, figure=metric.gap) if den else None
+        url = link(metric.gap) if den else None
         target = TARGETS.get(column.name)
         return Cell(percent(num, den, minimum=target.minimum if target else None), url, state, title)
     count = COUNT_BY_NAME[column.name]
     number = figures.counts[column.name]
-    url = list_url(region=region, start=start, end=end, figure=count.slug) if number else None
-    return Cell(str(number), url, "none", "")
+    return Cell(str(number), link(count.slug) if number else None, "none", "")
 
 
 @dataclass(frozen=True)
@@ -191,6 +213,22 @@ class Row:
 def _row(code: str, name: str, url: str | None, figures: Figures, start: dt.date, end: dt.date) -> Row:
     cells = [cell(c, figures, region=code, start=start, end=end) for c in COLUMNS]
     return Row(code, name, url, cells, empty=figures.counts["released"] == 0)
+
+
+def _sub_row(sub: selectors.SubRegion, start: dt.date, end: dt.date) -> Row:
+    """A row of the table: a child region (its name drills down), or the notices held at the region itself
+    ("本级": its numbers open lists of exactly those notices), or a code missing from the region table (no links)."""
+    if sub.drillable:
+        return _row(sub.code, sub.name, dashboard_url(region=sub.code, start=start, end=end), sub.figures, start, end)
+    cells = [cell(c, sub.figures, region=sub.code, start=start, end=end, own=sub.own, linked=sub.own) for c in COLUMNS]
+    return Row(sub.code, sub.name, None, cells, empty=sub.figures.counts["released"] == 0)
+
+
+def _region_list_url(row: selectors.SubRegion, start: dt.date, end: dt.date) -> str | None:
+    """Where a bar of the regions chart leads: the child's dashboard, or the 本级 row's list."""
+    if row.drillable:
+        return dashboard_url(region=row.code, start=start, end=end)
+    return list_url(region=row.code, start=start, end=end, figure="released", own=True) if row.own else None
 
 
 @dataclass(frozen=True)
@@ -274,12 +312,7 @@ def _chart_data(
             "key_handover_rate": [pct(row.figures, "key_handover_rate") for row in shown],
             "ordinary_handover_rate": [pct(row.figures, "ordinary_handover_rate") for row in shown],
             "released": [row.figures.counts["released"] for row in shown],
-            "urls": [
-                dashboard_url(region=row.code, start=start, end=end)
-                if row.drillable
-                else list_url(region=row.code, start=start, end=end, figure="released")
-                for row in shown
-            ],
+            "urls": [_region_list_url(row, start, end) for row in shown],
         },
         "trend": {
             "months": [month.label for month in months],
@@ -307,17 +340,7 @@ def handover_dashboard(request: HttpRequest) -> HttpResponse:
     totals = selectors.figures(user=user, region=region, start=start, end=end)
     subregions = selectors.figures_by_subregion(user=user, region=region, start=start, end=end)
     months = selectors.figures_by_month(user=user, region=region, end=end, months=TREND_MONTHS)
-    rows = [
-        _row(
-            sub.code,
-            sub.name,
-            dashboard_url(region=sub.code, start=start, end=end) if sub.drillable else None,
-            sub.figures,
-            start,
-            end,
-        )
-        for sub in subregions
-    ]
+    rows = [_sub_row(sub, start, end) for sub in subregions]
     crumb_links = [(crumb, dashboard_url(region=crumb.code, start=start, end=end)) for crumb in crumbs]
     # a township is the lowest level notices are held at: its one "sub-region" is itself, so no breakdown
     lowest = region.level in (Region.Level.TOWNSHIP, Region.Level.VILLAGE)
@@ -337,6 +360,10 @@ def handover_dashboard(request: HttpRequest) -> HttpResponse:
             "chart": _chart_data(subregions, months, region=region, start=start, end=end),
             "trend_from": months[0].start,
             "trend_to": months[-1].end,
+            # 未衔接: the people of the region and period released and not (yet) handed over, as one .xlsx
+            "unmatched_count": totals.counts["not_handed_over"],
+            "unmatched_export_url": list_url(region=region.code, start=start, end=end, figure="not_handed_over")
+            + "&format=xlsx",
         }
     )
     return render(request, "stats/handover.html", context)
@@ -359,19 +386,32 @@ class ListRow:
 
 @login_required
 @require_GET
-def handover_list(request: HttpRequest) -> HttpResponse:
-    """The notices behind one number of the dashboard. Reading a list of people is audited (DESIGN §8)."""
+def handover_list(request: HttpRequest) -> HttpResponseBase:
+    """The notices behind one number of the dashboard. Reading a list of people is audited (DESIGN §8).
+
+    ``?format=xlsx`` answers the whole list (every page) as .xlsx, from the same query."""
     user = _officer(request)
     form = PeriodForm(_with_default_period(request.GET))
     region = _region(user, request.GET.get("region"))
     figure = request.GET.get("figure") or "released"
     if figure not in COUNT_BY_SLUG:
         raise Http404
-    context: dict[str, Any] = {"form": form, "region": region, "figure": COUNT_BY_SLUG[figure]}
+    own = request.GET.get("own") == "1" and selectors.own_level_prefix(region) is not None
+    context: dict[str, Any] = {"form": form, "region": region, "figure": COUNT_BY_SLUG[figure], "own": own}
     if not form.is_valid():
         return render(request, "stats/handover_list.html", context, status=400)
     start, end = form.cleaned_data["from"], form.cleaned_data["to"]
-    notices = selectors.notices_behind(user=user, region=region, start=start, end=end, figure=figure)
+    notices = selectors.notices_behind(user=user, region=region, start=start, end=end, figure=figure, own=own)
+    if exports.wants_xlsx(request):
+        label = COUNT_BY_SLUG[figure].label
+        place = _("%(name)s本级") % {"name": region.name} if own else region.name
+        return exports.xlsx_response(
+            request=request,
+            export=STATS_LIST_EXPORT,
+            rows=notice_exports.with_export_relations(notices),
+            filters={"figure": figure, "region": region.code, "own": own, "from": start, "to": end},
+            title=f"{place}-{label}",
+        )
     page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     record_audit(
@@ -382,6 +422,7 @@ def handover_list(request: HttpRequest) -> HttpResponse:
             "via": "stats.handover_list",
             "figure": figure,
             "region": region.code,
+            "own": own,
             "from": start.isoformat(),
             "to": end.isoformat(),
             "page": page.number,

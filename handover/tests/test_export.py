@@ -71,11 +71,15 @@ def test_it_exports_with_the_list_filters() -> None:
 
 def test_it_audits_an_export_with_its_filters_and_count() -> None:
     notice_id = send(1)
-    ApiClient("county_officer").get("/release-notices/export.xlsx", status="awaiting_verification")
+    before = AuditEvent.objects.count()
+    ApiClient("county_officer").get("/release-notices/export.xlsx", status="awaiting_verification", q="张导出")
+    assert AuditEvent.objects.count() == before + 2  # the token's issue, and the export
     audit = AuditEvent.objects.filter(action="export").latest("id")
-    assert audit.username == "county_officer"
-    assert audit.detail["filters"] == {"status": "awaiting_verification"}
-    assert audit.detail["count"] == 1 and audit.detail["notices"] == [notice_id]
+    assert audit.username == "county_officer" and audit.object_type == "people.person"
+    # whether a search was given, not what it was: it may be an ID number
+    assert audit.detail["filters"] == {"status": "awaiting_verification", "q": True}
+    person_id = ReleaseNotice.objects.get(pk=notice_id).person_id
+    assert audit.detail["count"] == 1 and audit.detail["ids"] == [person_id] and audit.detail["more"] is False
 
 
 def test_it_exports_nothing_of_another_county() -> None:
@@ -106,7 +110,7 @@ def test_it_exports_the_people_released_and_not_handed_over() -> None:
     assert sorted(r[0] for r in rows[1:]) == sorted([released, missed])
     assert waiting not in [r[0] for r in rows[1:]]
     audit = AuditEvent.objects.filter(action="export").latest("id")
-    assert audit.detail["filters"]["list"] == "unmatched" and audit.detail["count"] == 2
+    assert audit.detail["list"] == "handover.unmatched" and audit.detail["count"] == 2
 
 
 def test_it_exports_the_unmatched_of_one_release_month() -> None:
