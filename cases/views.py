@@ -334,7 +334,7 @@ def _event_details(event: CaseEvent, names: dict[str, str]) -> list[str]:
         )
     elif action == "group_member_added":
         part = dict(GroupMember.Part.choices).get(data.get("part", ""), data.get("part", ""))
-        details.append(f"{part}：{data.get('name', '')}")
+        details.append(_("%(part)s：%(name)s") % {"part": part, "name": data.get("name", "")})
     elif action == "risk":
         level = dict(RiskLevel.choices).get(data.get("risk_level", ""), data.get("risk_level", ""))
         details.append(_("危险性：%(level)s") % {"level": level})
