@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, QuerySet, Value, When
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -53,6 +53,7 @@ from cases.forms import (
 )
 from cases.models import Case, CaseEvent, GroupMember, SettlementRecord, TraceRequest, Transfer, Visit
 from cases.worklist import Item, worklist_for
+from core import exports
 from core.audit import Actor, record_audit
 from core.errors import DomainError
 from core.idnumbers import mask_id_number
@@ -248,9 +249,42 @@ def _list_title(user: User) -> str:
     return _("帮教档案")
 
 
+EXPORT_ROLES = OFFICER_ROLES | {Role.POLICE_OFFICER}
+
+
+def _closure(case: Case) -> str:
+    return f"{case.get_closure_reason_display()} {case.closed_on:%Y-%m-%d}" if case.status == Case.Status.CLOSED else ""
+
+
+# The case list as .xlsx: the page's columns, masked ID numbers, no offence (core.exports).
+CASE_LIST_EXPORT: exports.ListExport[Case] = exports.ListExport(
+    name="cases.case_list",
+    title=gettext_lazy("帮教档案"),
+    columns=(
+        exports.Column(gettext_lazy("档案编号"), lambda case: case.pk, width=9),
+        exports.Column(gettext_lazy("姓名"), lambda case: case.person.name, width=10),
+        exports.id_number_column(gettext_lazy("公民身份号码（脱敏）"), lambda case: case.person.id_number),
+        exports.Column(gettext_lazy("帮教等级"), lambda case: case.get_level_display(), width=10),
+        exports.Column(gettext_lazy("状态"), lambda case: case.get_status_display(), width=10),
+        exports.Column(gettext_lazy("管理司法所"), lambda case: case.managing_office.name, width=22),
+        exports.Column(gettext_lazy("双列管"), lambda case: case.dual_managed, width=8),
+        exports.Column(
+            gettext_lazy("户籍地司法所"), lambda case: case.hukou_office.name if case.hukou_office else "", width=22
+        ),
+        exports.Column(gettext_lazy("建档日期"), lambda case: case.opened_on, width=11),
+        exports.Column(gettext_lazy("下次走访"), lambda case: case.next_visit_due if case.is_open else None, width=11),
+        exports.Column(gettext_lazy("安置情况"), lambda case: case.get_settlement_status_display(), width=14),
+        exports.Column(gettext_lazy("安置起始"), lambda case: case.settlement_since, width=11),
+        exports.Column(gettext_lazy("帮教期满"), lambda case: case.period_end, width=11),
+        exports.Column(gettext_lazy("解除"), _closure, width=18),
+    ),
+    key=lambda case: case.person_id,
+)
+
+
 @login_required
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: HttpRequest) -> HttpResponseBase:
     """The cases within reach, filtered by level, status, overdue visits, settlement and dual management, searched
     by name, pinyin, initials or ID number. Open cases (在册, 脱管) unless another status is asked for."""
     user = _user(request, CASE_ROLES)
@@ -276,7 +310,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
         cases = cases.filter(status__in=Case.OPEN)
     if q and not search_by_selector:
         cases = cases.filter(person_matches(q, path="person__"))
-    page = _paginate(request, cases.select_related("person", "managing_office", "hukou_office"))
+    cases = cases.select_related("person", "managing_office", "hukou_office")
+    if exports.wants_xlsx(request):
+        # officers and the police export; a social worker or volunteer reads their own cases but takes no lists away
+        if user.role not in EXPORT_ROLES:
+            raise PermissionDenied
+        filters = {k: query.get(k) for k in ("status", "level", "settlement", "dual_managed", "overdue")}
+        return exports.xlsx_response(request=request, export=CASE_LIST_EXPORT, rows=cases, filters={**filters, "q": q})
+    page = _paginate(request, cases)
     today = timezone.localdate()
     rows = [
         ListRow(c, mask_id_number(c.person.id_number), Deadline.of(c.next_visit_due, running=c.is_open, today=today))
@@ -297,6 +338,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "role": user.role,
             "filtered": filtered,
             "many_offices": user.role != Role.OFFICE_OFFICER,
+            "exports": user.role in EXPORT_ROLES,
         },
     )
 
@@ -1050,6 +1092,29 @@ class TraceRow:
     form: TraceResponseForm | None
 
 
+# A tab of trace requests as .xlsx: the cards' facts, one row each, masked ID numbers (core.exports).
+TRACE_EXPORT: exports.ListExport[TraceRequest] = exports.ListExport(
+    name="cases.traces",
+    title=gettext_lazy("协查通报"),
+    columns=(
+        exports.Column(gettext_lazy("姓名"), lambda t: t.case.person.name, width=10),
+        exports.id_number_column(gettext_lazy("公民身份号码（脱敏）"), lambda t: t.case.person.id_number),
+        exports.Column(gettext_lazy("发出单位"), lambda t: t.from_office.name, width=22),
+        exports.Column(gettext_lazy("协查单位"), lambda t: t.to_organisation.name, width=22),
+        exports.Column(gettext_lazy("发出日期"), lambda t: t.sent_on, width=11),
+        exports.Column(gettext_lazy("回复期限"), lambda t: t.respond_by, width=11),
+        exports.Column(gettext_lazy("事由"), lambda t: t.reason, width=30),
+        exports.Column(gettext_lazy("最后已知住址"), lambda t: t.last_known_address, width=30),
+        exports.Column(gettext_lazy("状态"), lambda t: t.get_status_display(), width=8),
+        exports.Column(gettext_lazy("协查结果"), lambda t: t.get_result_display() if t.result else "", width=10),
+        exports.Column(gettext_lazy("查找到的住址"), lambda t: t.address, width=30),
+        exports.Column(gettext_lazy("回复日期"), lambda t: t.answered_on, width=11),
+        exports.Column(gettext_lazy("逾期督办"), lambda t: t.escalated_on, width=11),
+    ),
+    key=lambda t: t.case.person_id,
+)
+
+
 def _render_traces(
     request: HttpRequest,
     user: User,
@@ -1057,13 +1122,17 @@ def _render_traces(
     *,
     bound: tuple[int, TraceResponseForm] | None = None,
     status: int = 200,
-) -> HttpResponse:
+) -> HttpResponseBase:
     tabs = trace_tabs_for(user)
     if not tabs:
         raise PermissionDenied
     tab = TRACE_TABS[slug] if slug else tabs[0]
     if tab not in tabs:
         raise PermissionDenied
+    if exports.wants_xlsx(request) and bound is None:
+        return exports.xlsx_response(
+            request=request, export=TRACE_EXPORT, rows=_trace_rows(user, tab.slug), filters={"tab": tab.slug}
+        )
     today = timezone.localdate()
     counts = {t.slug: _trace_rows(user, t.slug).filter(status=TraceRequest.Status.OPEN).count() for t in tabs}
     page = _paginate(request, _trace_rows(user, tab.slug))
@@ -1088,7 +1157,7 @@ def _render_traces(
 
 @login_required
 @require_GET
-def traces(request: HttpRequest, tab: str = "") -> HttpResponse:
+def traces(request: HttpRequest, tab: str = "") -> HttpResponseBase:
     """协查通报: requests sent to the user's office or police organisation (to answer), those sent about the cases
     within reach, and, for the county and above, the overdue ones escalated to them."""
     user = _user(request, TRACE_ROLES)
@@ -1097,7 +1166,7 @@ def traces(request: HttpRequest, tab: str = "") -> HttpResponse:
 
 @login_required
 @require_POST
-def trace_respond(request: HttpRequest, trace_id: int) -> HttpResponse:
+def trace_respond(request: HttpRequest, trace_id: int) -> HttpResponseBase:
     user = _user(request, TRACE_RECEIVER_ROLES)
     try:
         trace = selectors.get_trace_for_user(user, trace_id)
@@ -1185,13 +1254,33 @@ def _work_groups(items: Sequence[Item]) -> list[WorkGroup]:
     ]
 
 
+# The worklist as .xlsx, in the page's order (kind, then overdue first): what to do, for whom, by when.
+WORKLIST_EXPORT: exports.ListExport[Item] = exports.ListExport(
+    name="cases.worklist",
+    title=gettext_lazy("待办事项"),
+    columns=(
+        exports.Column(gettext_lazy("事项"), lambda item: WORK_LABELS.get(item.kind, item.kind), width=16),
+        exports.Column(gettext_lazy("内容"), lambda item: item.title, width=30),
+        exports.Column(gettext_lazy("期限"), lambda item: item.due, width=11),
+        exports.Column(gettext_lazy("逾期"), lambda item: item.overdue, width=8),
+    ),
+    object_type="cases.worklist",
+    key=lambda item: item.case_id or item.notice_id,
+)
+
+
 @login_required
 @require_GET
-def worklist(request: HttpRequest) -> HttpResponse:
+def worklist(request: HttpRequest) -> HttpResponseBase:
     """待办事项: the user's due and overdue items (cases.worklist) by kind, each linking to where it is done."""
     user = _user(request, CASE_ROLES)
     today = timezone.localdate()
     items = worklist_for(user, on=today)
+    if exports.wants_xlsx(request):
+        if user.role not in EXPORT_ROLES:
+            raise PermissionDenied  # as on the case list: the group reads, officers take lists away
+        rows = [row.item for group in _work_groups(items) for row in group.rows]
+        return exports.xlsx_response(request=request, export=WORKLIST_EXPORT, rows=rows, filters={})
     case_ids = sorted({i.case_id for i in items if i.case_id})
     notice_ids = sorted({i.notice_id for i in items if i.notice_id})
     if items:
@@ -1210,5 +1299,6 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "total": len(items),
             "overdue": sum(1 for i in items if i.overdue),
             "today": today,
+            "exports": user.role in EXPORT_ROLES,
         },
     )

@@ -196,6 +196,25 @@ def test_an_officer_exports_a_list_and_the_file_holds_its_rows(visit: Visit, tmp
     assert visit.console_errors == []
 
 
+def test_an_officer_exports_the_case_list_and_trace_requests(visit: Visit, tmp_path: Path) -> None:
+    page = visit.page
+    visit.sign_in("county_officer")
+    visit.open("/cases/?level=key")
+    count = int(re.findall(r"\d+", page.locator(".table-head h2").inner_text())[0])
+    visit.screenshot("cases-list-export", full_page=False)
+    filename, rows = download_of(visit, page.get_by_role("link", name="导出 Excel"), tmp_path)
+    assert filename.startswith("帮教档案-") and len(rows) - 1 == count
+    header = rows[0]
+    assert {row[header.index("帮教等级")] for row in rows[1:]} == {"重点"}
+    assert all(re.fullmatch(r"\d{6}\*{8}[\dX]{4}", row[header.index("公民身份号码（脱敏）")]) for row in rows[1:])
+    visit.open("/cases/traces/outgoing/")
+    cards = page.locator("article.cs-trace").count()
+    visit.screenshot("cases-traces-export", full_page=False)
+    _, rows = download_of(visit, page.get_by_role("link", name="导出 Excel"), tmp_path)
+    assert len(rows) - 1 >= cards > 0  # every page of it
+    assert visit.console_errors == []
+
+
 def test_the_export_links_fit_a_phone(phone: Visit) -> None:
     phone.sign_in("county_officer")
     for path, shot in (

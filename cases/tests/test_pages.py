@@ -21,6 +21,7 @@ from cases.models import Case, CaseEvent, ContactLoss, GroupMember, TraceRequest
 from cases.navigation import cases_nav_items, open_traces_count, visits_due_count
 from core.audit import Actor
 from core.models import AuditEvent
+from core.tests.xlsx import sheet_of
 
 pytestmark = pytest.mark.django_db
 
@@ -688,3 +689,73 @@ def test_it_counts_the_home_page_cards(case: Case) -> None:
         by=as_actor("office_officer"),
     )
     assert open_traces_count(persona("police_officer")) == 1
+
+
+# --- export -------------------------------------------------------------------------------------------------------
+
+
+def test_it_exports_the_case_list_with_its_filters_masked_and_audited(case: Case) -> None:
+    ordinary = case_for(3)
+    client = signed_in("office_officer")
+    assert "format=xlsx" in client.get("/cases/").content.decode()
+    before = AuditEvent.objects.filter(action="export").count()
+    sheet = sheet_of(client.get("/cases/?level=key&format=xlsx"))
+    assert sheet.column("姓名") == [case.person.name]  # the filter holds; the ordinary case is not in it
+    assert ordinary.person.name not in sheet.text()
+    assert sheet.column("公民身份号码（脱敏）")[0].count("*") == 8
+    assert case.person.id_number not in sheet.text()
+    assert "盗窃罪" not in sheet.text()  # no offence in the list
+    row = AuditEvent.objects.filter(action="export").order_by("-id").first()
+    assert row is not None and AuditEvent.objects.filter(action="export").count() == before + 1
+    assert row.detail["list"] == "cases.case_list"
+    assert row.detail["count"] == 1
+    assert row.detail["filters"]["level"] == "key"
+
+
+def test_it_exports_to_another_county_only_its_own_cases(case: Case) -> None:
+    sheet = sheet_of(signed_in("office_officer_b").get("/cases/?format=xlsx"))
+    assert case.person.name not in sheet.text()
+
+
+@pytest.mark.parametrize("username", ["volunteer", "social_worker"])
+def test_it_lets_the_assistance_group_read_its_cases_but_not_export_them(case: Case, username: str) -> None:
+    client = signed_in(username)
+    assert case.person.name in client.get("/cases/").content.decode()
+    assert "format=xlsx" not in client.get("/cases/").content.decode()
+    assert client.get("/cases/?format=xlsx").status_code == 403
+    assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_it_exports_the_trace_requests_of_a_tab(case: Case) -> None:
+    services.send_trace_request(
+        case=case,
+        to=persona("police_officer").organisation,  # type: ignore[arg-type]
+        reason="脱管，请协助查找",
+        last_known_address="示范路 1 号",
+        by=as_actor("office_officer"),
+    )
+    police = signed_in("police_officer")
+    assert "format=xlsx" in police.get("/cases/traces/incoming/").content.decode()
+    sheet = sheet_of(police.get("/cases/traces/incoming/?format=xlsx"))
+    assert sheet.column("姓名") == [case.person.name]
+    assert sheet.column("事由") == ["脱管，请协助查找"]
+    assert case.person.id_number not in sheet.text()
+    row = AuditEvent.objects.filter(action="export").order_by("-id").first()
+    assert row is not None and row.detail["list"] == "cases.traces" and row.detail["count"] == 1
+    # the sender's outgoing tab holds it too; another county's office sees nothing of it
+    assert sheet_of(signed_in("office_officer").get("/cases/traces/outgoing/?format=xlsx")).column("姓名") == [
+        case.person.name
+    ]
+    other = signed_in("office_officer_b").get("/cases/traces/outgoing/?format=xlsx")
+    assert case.person.name not in sheet_of(other).text()
+
+
+def test_it_exports_the_worklist_in_the_pages_order(case: Case) -> None:
+    Case.objects.filter(pk=case.pk).update(next_visit_due=today() - dt.timedelta(days=2))
+    client = signed_in("office_officer")
+    assert "format=xlsx" in client.get("/cases/worklist/").content.decode()
+    sheet = sheet_of(client.get("/cases/worklist/?format=xlsx"))
+    assert "走访逾期" in sheet.column("事项")
+    assert any(case.person.name in str(title) for title in sheet.column("内容"))
+    assert sheet.rows[0]["逾期"] == "是"
+    assert signed_in("volunteer").get("/cases/worklist/?format=xlsx").status_code == 403
