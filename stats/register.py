@@ -237,6 +237,13 @@ class ChildFigures(dict[str, dict[str, Any]]):
         self.computed_at = computed_at
 
 
+def default_day(today: dt.date) -> dt.date:
+    """The day the register dashboard opens on: yesterday when last night's roll-up has been made (the figures of a
+    closed day, read in milliseconds at any level, like the 截至昨日 reports offices send), else today (live)."""
+    yesterday = today - dt.timedelta(days=1)
+    return yesterday if RegisterSnapshot.objects.filter(day=yesterday).exists() else today
+
+
 def register_figures(*, prefix: str, on: dt.date, start: dt.date, live: bool = False) -> dict[str, Any]:
     """Every register figure for the region subtree ``prefix`` as of ``on`` (period ``[start, on]``), with
     ``source`` and ``computed_at``: from the roll-ups when they cover ``on`` and the period (two queries), else live

@@ -41,6 +41,7 @@ from stats.register import (
     RATES,
     REGISTER_TARGETS,
     RegisterTarget,
+    default_day,
     register_by_child,
     register_cases,
     register_figures,
@@ -188,11 +189,12 @@ class RegisterForm(forms.Form):
 
 
 def _with_defaults(query: QueryDict) -> QueryDict:
-    """The query with an absent ``on`` set to today and an absent ``from`` to 1 January of ``on``'s year (the API's
-    defaults), so the inputs show what the figures are for."""
+    """The query with an absent ``on`` set to the latest closed day rolled up (yesterday, once the nightly job has
+    run; else today, see ``register.default_day``) and an absent ``from`` to 1 January of ``on``'s year, so the
+    inputs show what the figures are for."""
     data = query.copy()
     if not data.get("on"):
-        data["on"] = timezone.localdate().isoformat()
+        data["on"] = default_day(timezone.localdate()).isoformat()
     if not data.get("from"):
         with contextlib.suppress(ValueError):  # a bad ``on``: the form says what is wrong with it
             data["from"] = dt.date.fromisoformat(str(data.get("on"))).replace(month=1, day=1).isoformat()
@@ -429,6 +431,8 @@ def register_dashboard(request: HttpRequest) -> HttpResponse:
         {
             "on": on,
             "start": start,
+            "source": totals["source"],
+            "computed_at": totals["computed_at"],
             "crumb_links": crumb_links,
             "up_url": crumb_links[-2][1] if len(crumb_links) > 1 else None,
             "kpis": _kpis(totals, Scope(region.code, on, start)),

@@ -21,6 +21,7 @@ from core.models import AuditEvent
 from directory.models import Organisation
 from stats.register import REGISTER_TARGETS, register_figures
 from stats.register_views import rate_text
+from stats.services import roll_up_register
 
 pytestmark = pytest.mark.django_db
 
@@ -304,10 +305,11 @@ def test_the_list_shows_the_settlement_in_force_on_the_day(register: dict[str, C
 def test_the_dashboard_costs_a_bounded_number_of_queries(django_assert_max_num_queries: Any) -> None:
     client = client_for("province_officer")
     client.get("/stats/register/")  # warm the session
-    # session, user, organisation, its region, region asked, breadcrumb (6); totals and by-region, each with the
-    # policy's two visit intervals (6); the sub-regions' names (1); the session's renewal (savepoint, UPDATE,
-    # release). The same at every level: not one query per sub-region.
-    with django_assert_max_num_queries(16):
+    # session, user with organisation and region, region asked, breadcrumb (4); the default day's roll-up (1);
+    # totals and by-region, each looking for its roll-ups and with the policy's two visit intervals (8); the
+    # sub-regions' names (1); the session's renewal (savepoint, UPDATE, release). The same at every level: not one
+    # query per sub-region.
+    with django_assert_max_num_queries(17):
         response = client.get("/stats/register/", {"region": "320100000000"})
     assert response.status_code == 200
 
@@ -374,3 +376,14 @@ def test_it_shows_a_rate_on_the_right_side_of_its_target(
 )
 def test_the_targets_are_strict(rate: str, numerator: int, denominator: int, met: bool | None) -> None:
     assert REGISTER_TARGETS[rate].met(numerator, denominator) is met
+
+
+@pytest.mark.usefixtures("register")
+def test_it_opens_on_yesterday_once_the_nightly_roll_up_has_run() -> None:
+    yesterday = TODAY - dt.timedelta(days=1)
+    roll_up_register(day=yesterday)
+    response = client_for("county_officer").get("/stats/register/")
+    assert response.context["on"] == yesterday and response.context["source"] == "rollup"
+    assert "夜间汇总于" in response.content.decode()
+    today = client_for("county_officer").get("/stats/register/", {"on": TODAY.isoformat()})
+    assert today.context["source"] == "live" and "实时计算" in today.content.decode()
