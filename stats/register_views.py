@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F
@@ -46,7 +45,7 @@ from stats.register import (
     register_cases,
     register_figures,
 )
-from stats.views import PAGE_SIZE, Cell, Kpi, percent, permille
+from stats.views import PAGE_SIZE, Cell, DatesForm, Kpi, percent, permille
 from stats.views import _officer as officer
 from stats.views import _region as region_within_reach
 
@@ -162,20 +161,10 @@ def rate_percent_value(numerator: int, denominator: int) -> float | None:
 # --- the period ----------------------------------------------------------------------------------------------------
 
 
-class RegisterForm(forms.Form):
-    """The as-of date and the period start, named ``on`` and ``from`` like the API's query parameters."""
+class RegisterForm(DatesForm):
+    """The as-of date and the period start of the reoffence rate."""
 
-    region = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, data: QueryDict) -> None:
-        super().__init__(data)
-        date_input = {"type": "date"}
-        self.fields["on"] = forms.DateField(
-            label=gettext_lazy("截至日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs=date_input)
-        )
-        self.fields["from"] = forms.DateField(
-            label=gettext_lazy("重新犯罪统计自"), widget=forms.DateInput(format="%Y-%m-%d", attrs=date_input)
-        )
+    DATES = (("on", gettext_lazy("截至日期")), ("from", gettext_lazy("重新犯罪统计自")))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

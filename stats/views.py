@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -29,26 +29,34 @@ from handover import exports as notice_exports
 from stats import selectors
 from stats.metrics import COUNT_BY_NAME, COUNT_BY_SLUG, RATE_BY_NAME, RATES, TARGETS, Figures, target_state
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise  # a gettext_lazy result, to django-stubs
+
 PAGE_SIZE = 50
 TREND_MONTHS = 12
 # the list behind a number, as .xlsx: the hand-over's notice columns; the file is named after the region and figure
 STATS_LIST_EXPORT = notice_exports.notice_export("stats.handover_list", gettext_lazy("衔接情况名单"))
 
 
-class PeriodForm(forms.Form):
-    """The period chooser. The fields are named ``from`` and ``to`` like the API's query parameters."""
+class DatesForm(forms.Form):
+    """A statistics page's two dates (``DATES``: name and label of each, named like the API's query parameters),
+    with the region kept in a hidden field."""
 
+    DATES: tuple[tuple[str, _StrPromise | str], ...] = ()
     region = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data: QueryDict) -> None:
         super().__init__(data)
-        date_input = {"type": "date"}
-        self.fields["from"] = forms.DateField(
-            label=gettext_lazy("释放日期自"), widget=forms.DateInput(format="%Y-%m-%d", attrs=date_input)
-        )
-        self.fields["to"] = forms.DateField(
-            label=gettext_lazy("至"), widget=forms.DateInput(format="%Y-%m-%d", attrs=date_input)
-        )
+        for name, label in self.DATES:
+            self.fields[name] = forms.DateField(
+                label=label, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+            )
+
+
+class PeriodForm(DatesForm):
+    """The period chooser of the hand-over dashboard."""
+
+    DATES = (("from", gettext_lazy("释放日期自")), ("to", gettext_lazy("至")))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
