@@ -19,7 +19,6 @@ from core.errors import DomainError
 
 HASH_CONTEXT = "id_number"
 _FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789XX")
-_ASCII_DIGITS = frozenset("0123456789")
 
 
 def _check_digit(body: str) -> str:
@@ -32,22 +31,28 @@ def _check_digit(body: str) -> str:
 
 
 def _digits(text: str) -> bool:
-    # str.isdigit() also accepts other scripts' digits ("١", "²"): an ID number is ASCII digits only.
-    return bool(text) and all(char in _ASCII_DIGITS for char in text)
+    # str.isdigit() alone also accepts other scripts' digits ("١", "²"): an ID number is ASCII digits only, and
+    # an ASCII string that isdigit() holds 0-9 alone.
+    return text.isascii() and text.isdigit()
 
 
 def _invalid(field: str, message: str) -> DomainError:
     return DomainError("invalid_id_number", message, fields={field: message})
 
 
-def normalize_id_number(raw: str, *, field: str = "id_number") -> str:
+def normalize_id_number(raw: str, *, field: str = "id_number", today: dt.date | None = None) -> str:
     """The canonical 18-character form of ``raw``, or a DomainError naming ``field``.
 
     Accepts surrounding spaces, full-width digits, a lower-case ``x``, and 15-digit numbers issued before 1999
-    (upgraded by inserting the century ``19`` and computing the check digit).
+    (upgraded by inserting the century ``19`` and computing the check digit). ``today`` (default: the local date)
+    bounds the birth date; a caller checking many numbers passes it once (the list import: ~2 µs a call).
     """
-    # Any whitespace, including the full-width space (U+3000) of Chinese input methods, is dropped.
-    value = "".join((raw or "").split()).translate(_FULLWIDTH).upper()
+    raw = raw or ""
+    if len(raw) == 18 and raw.isascii() and raw.isalnum() and not raw.islower():
+        value = raw  # nearly every number: nothing to drop or translate (what is left is checked below)
+    else:
+        # Any whitespace, including the full-width space (U+3000) of Chinese input methods, is dropped.
+        value = "".join(raw.split()).translate(_FULLWIDTH).upper()
     if not value:
         raise _invalid(field, _("ID number is required."))
     if len(value) == 15:
@@ -63,7 +68,7 @@ def normalize_id_number(raw: str, *, field: str = "id_number") -> str:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         raise _invalid(field, _("The birth date in the ID number is not a real date.")) from None
-    if birth > timezone.localdate() or birth.year < 1880:
+    if birth > (today or timezone.localdate()) or birth.year < 1880:
         raise _invalid(field, _("The birth date in the ID number is not possible."))
     if _check_digit(value[:17]) != value[17]:
         raise _invalid(field, _("The check digit of the ID number is wrong."))

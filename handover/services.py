@@ -25,12 +25,15 @@ from directory.models import Organisation, Region, Role, User
 from directory.reach import region_reach_prefix
 from handover.events import record_notice_event
 from handover.models import Alert, ReleaseNotice
-from people.models import Custody
-from people.services import CleanPerson, PersonData, clean_person, find_or_create_person
+from people.models import Custody, PreReleaseEducation, RiskLevel
+from people.services import CleanPerson, PersonData, RegionLookup, clean_person, find_or_create_person, find_region
 
 S = ReleaseNotice.Status
 FACILITY_KINDS = (Organisation.Kind.PRISON, Organisation.Kind.DETENTION_CENTER)
 MAX_LIST_ITEMS = 20
+# TextChoices.values builds a new list on every access; the list import validates each of its rows here
+_RISK_LEVELS = frozenset(RiskLevel.values)
+_EDUCATION = frozenset(PreReleaseEducation.values)
 
 
 @dataclass
@@ -66,19 +69,21 @@ class CleanNotice:
 
 
 def _clean_list(values: list[str], name: str, errors: dict[str, str]) -> list[str]:
+    if not values:
+        return []
     items = [str(v).strip() for v in values if str(v).strip()]
     if len(items) > MAX_LIST_ITEMS or any(len(v) > 100 for v in items):
         errors[name] = _("at most 20 items of 100 characters")
     return items
 
 
-def clean_notice(data: NoticeData, *, today: dt.date | None = None) -> CleanNotice:
-    """Validate a notice; a DomainError names every bad field (``person.id_number``, ``expected_release_date``)."""
-    from people.models import PreReleaseEducation, RiskLevel
+def clean_notice(data: NoticeData, *, today: dt.date | None = None, regions: RegionLookup = find_region) -> CleanNotice:
+    """Validate a notice; a DomainError names every bad field (``person.id_number``, ``expected_release_date``).
 
+    ``regions`` looks the region codes up (``clean_person``); the list import passes its memo of the table."""
     today = today or timezone.localdate()
     errors: dict[str, str] = {}
-    person = clean_person(data.person, errors=errors)
+    person = clean_person(data.person, errors=errors, today=today, regions=regions)
     if data.expected_release_date is None:
         errors["expected_release_date"] = _("required")
     elif data.expected_release_date < today:
@@ -94,10 +99,10 @@ def clean_notice(data: NoticeData, *, today: dt.date | None = None) -> CleanNoti
         errors["sentence_months"] = _("between 1 and 1200 months")
     reasons = _clean_list(data.key_target_reasons, "key_target_reasons", errors)
     needs = _clean_list(data.needs, "needs", errors)
-    if data.risk_level and data.risk_level not in RiskLevel.values:
+    if data.risk_level and data.risk_level not in _RISK_LEVELS:
         errors["risk_level"] = _("high, medium or low")
     education = _clean_list(data.pre_release_education, "pre_release_education", errors)
-    if any(item not in PreReleaseEducation.values for item in education):
+    if education and not _EDUCATION.issuperset(education):
         errors["pre_release_education"] = _("unknown kind of pre-release education")
     if data.sentence_start and data.sentence_end and data.sentence_start > data.sentence_end:
         errors["sentence_end"] = _("the sentence ends before it starts")

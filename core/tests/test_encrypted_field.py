@@ -130,6 +130,16 @@ def test_it_refuses_decryption_with_another_key(settings: Any) -> None:
         crypto.decrypt(token, context="directory.user.id_number")
 
 
+def test_it_encrypts_with_the_key_in_force_after_the_key_changes(settings: Any) -> None:
+    # the cipher object is kept per key, not once per process
+    first = crypto.encrypt(NUMBER, context="directory.user.id_number")
+    settings.FIELD_ENCRYPTION_KEY = "a-different-key-of-at-least-32-characters-000"
+    second = crypto.encrypt(NUMBER, context="directory.user.id_number")
+    assert crypto.decrypt(second, context="directory.user.id_number") == NUMBER
+    with pytest.raises(ValueError):
+        crypto.decrypt(first, context="directory.user.id_number")
+
+
 def test_it_keeps_an_empty_number_empty() -> None:
     make_user(id_number="")
     stored, stored_hash = raw_columns("enc_user")

@@ -129,6 +129,16 @@ def test_it_accepts_a_birth_date_of_today() -> None:
     assert normalize_id_number(number) == number
 
 
+def test_it_bounds_the_birth_date_by_the_day_it_is_given() -> None:
+    # a caller checking many numbers (the list import) passes its day once; each call takes the day it is given
+    born = dt.date(2020, 5, 1)
+    number = gb11643(f"320102{born:%Y%m%d}123")
+    assert normalize_id_number(number, today=born) == number
+    with pytest.raises(DomainError):
+        normalize_id_number(number, today=born - dt.timedelta(days=1))
+    assert normalize_id_number(number) == number  # and without one, the local date
+
+
 @pytest.mark.parametrize(
     "raw",
     ["", "   ", "1101051949123100", "11010519491231002X1", "1101051949123100X2", "123"],
