@@ -42,7 +42,6 @@ import datetime as dt
 import io
 import re
 import sqlite3
-import tempfile
 import uuid
 import warnings
 import zipfile
@@ -63,7 +62,7 @@ from pypinyin.seg.mmseg import p_set as _PHRASE_PREFIXES
 
 from core.audit import Actor, record_audit
 from core.errors import DomainError
-from core.idnumbers import id_number_hash, mask_id_number
+from core.idnumbers import id_number_hash
 from core.policy import deadline
 from directory.models import Organisation, Region, User
 from handover.models import ImportJob, NoticeEvent, ReleaseNotice
@@ -1886,92 +1885,7 @@ def _example_township(facility: Organisation | None) -> str:
     return offices.values_list("region_id", flat=True).first() or ""
 
 
-# --- exports ---------------------------------------------------------------------------------------------------------
-
-EXPORT_COLUMNS: tuple[tuple[str, Callable[[ReleaseNotice], object]], ...] = (
-    ("编号", lambda n: n.pk),
-    ("状态", lambda n: str(n.get_status_display())),
-    ("姓名", lambda n: n.person.name),
-    ("性别", lambda n: str(n.person.get_gender_display())),
-    ("出生日期", lambda n: n.person.birth_date),
-    ("公民身份号码（脱敏）", lambda n: mask_id_number(n.person.id_number)),
-    ("身份已核实", lambda n: "是" if n.person.id_verified else "否"),
-    ("户籍地", lambda n: _region_label(n.person.hukou_region)),
-    ("居住地", lambda n: _region_label(n.person.residence_region)),
-    ("居住地址", lambda n: n.person.residence_address),
-    ("监所", lambda n: n.facility.name if n.facility else ""),
-    ("接收单位", lambda n: n.receiving_office.name),
-    ("重点帮教对象", lambda n: "是" if n.key_target else "否"),
-    ("罪名", lambda n: n.custody.offence if n.custody else ""),
-    ("刑期(月)", lambda n: n.custody.sentence_months if n.custody else None),
-    ("预计释放日期", lambda n: n.expected_release_date),
-    ("发送日期", lambda n: n.sent_on),
-    ("核查期限", lambda n: n.verify_by),
-    ("核查结果", lambda n: str(n.get_verification_result_display()) if n.verification_result else ""),
-    ("释放日期", lambda n: n.released_on),
-    ("必接必送", lambda n: {True: "是", False: "否"}.get(n.escorted, "") if n.escorted is not None else ""),
-    ("报到期限", lambda n: n.check_in_by),
-    ("报到日期", lambda n: n.checked_in_on),
-    ("漏管", lambda n: "是" if n.missed_on else "否"),
-)
-
-
-def _region_label(region: Region | None) -> str:
-    return f"{region.name}（{region.code}）" if region is not None else ""
-
-
-@dataclass
-class Export:
-    content: IO[bytes]  # an .xlsx in a temporary file, at its start; closing it deletes it
-    count: int
-
-
-def export_notices(
-    *, notices: models.QuerySet[ReleaseNotice], title: str, filters: dict[str, str], by: Actor
-) -> Export:
-    """``notices`` (already limited to the caller's reach by ``visible_to``) as an .xlsx, ID numbers masked.
-
-    openpyxl's write-only mode streams rows to a temporary file, and the query is read in chunks, so a large list
-    keeps memory flat. The export is audited with its filters, its count and the notices it holds (DESIGN §8: an
-    export is a read of every person in it)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    bold = Font(bold=True)
-    header = []
-    for label, _value in EXPORT_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    ids: list[int] = []
-    for notice in notices.iterator(chunk_size=2000):
-        ids.append(notice.pk)
-        sheet.append([_export_cell(sheet, value(notice)) for _label, value in EXPORT_COLUMNS])
-    content = tempfile.TemporaryFile()  # noqa: SIM115  # handed to the response, which closes (and so deletes) it
-    workbook.save(content)
-    content.seek(0)
-    with transaction.atomic():
-        record_audit(
-            actor=by,
-            action="export",
-            object_type="handover.releasenotice",
-            detail={"list": title, "filters": filters, "count": len(ids), "notices": ids},
-        )
-    return Export(content=content, count=len(ids))
-
-
-def _export_cell(sheet: Any, value: object) -> object:
-    if isinstance(value, dt.date):
-        from openpyxl.cell import WriteOnlyCell
-
-        cell = WriteOnlyCell(sheet, value=dt.datetime.combine(value, dt.time()))
-        cell.number_format = DATE_FORMAT
-        return cell
-    return value
+# --- the month filter of the 未衔接 export ---------------------------------------------------------------------------
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
