@@ -9,10 +9,11 @@ from django.conf import settings
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 
-from anbang.testing import PASSWORD
+from anbang.testing import PASSWORD, persona
+from directory.context_processors import current_nav_url
 from directory.demo import DEMO_USERS
 from directory.models import LoginFailure, Role
-from directory.navigation import HOMES
+from directory.navigation import HOMES, nav_for
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +200,24 @@ def test_it_answers_api_errors_in_chinese_by_default_and_in_english_on_request()
 def test_it_shows_form_errors_in_chinese() -> None:
     html = Client().post("/login/", {"username": "", "password": ""}).content.decode()
     assert "这个字段是必填项。" in html
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [
+        ("/", "/"),
+        ("/cases/12/", "/cases/"),
+        ("/cases/traces/incoming/", "/cases/traces/"),
+        ("/stats/register/list/", "/stats/handover/"),
+        ("/handover/inbox/check-in/", "/handover/inbox/"),
+        ("/audit/", None),
+    ],
+)
+def test_it_highlights_the_navigation_item_a_page_belongs_to(path: str, current: str | None) -> None:
+    items = nav_for(persona("county_officer"))
+    assert current_nav_url(items, path) == current
+
+
+def test_it_marks_the_section_of_a_page_without_a_link_of_its_own() -> None:
+    body = signed_in("county_officer").get("/stats/register/").content.decode()
+    assert '<a href="/stats/handover/" aria-current="page">' in body
