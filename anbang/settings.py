@@ -107,6 +107,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20, minimum=1),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+# PostgreSQL: server-side binding, so that psycopg prepares a statement on its 5th run on one connection and
+# PostgreSQL reuses its plan: the case page's query takes ~3 ms to plan and 0.3 ms to run (bench/REGISTER.md). It pays
+# with persistent connections (DB_CONN_MAX_AGE); turn it off behind a pooler in transaction mode (pgbouncer).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth and sessions ----------------------------------------------------------------------------------------

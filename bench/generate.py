@@ -17,7 +17,8 @@ What it writes (``today`` is the day the benchmark runs for; shares are of the p
 - cases: 17 % closed (every reason), 3 % lost contact, 15 % key level; 0.5 % of the active ones without a contact for
   60 days and about 0.15 % past the end of their period, so the nightly case scan has work; settlement status for
   most open cases;
-- visits spread over each case's life (the first one of each case on its last contact day), three group members per
+- visits spread over each case's life up to its last visit (the first one of each case on that day: its last contact
+  day, or its closure), so the case's ``last_visit_on`` is the latest; three group members per
   case (95 % of cases), contact-loss periods, settlement history, trace requests for half the lost cases.
 
 Indexes of the big tables are dropped during the load and rebuilt after it (faster than maintaining them row by
@@ -321,6 +322,7 @@ def generate(
                 "period_end": "p.period_end",
                 "next_visit_due": "p.last_visit + CASE WHEN p.key THEN 30 ELSE 90 END",
                 "last_contact_on": "p.last_contact",
+                "last_visit_on": "p.last_visit",  # the latest visit (visits below fall in [opened_on, last_visit])
                 "settlement_status": "p.settlement",
                 "settlement_since": "least(p.opened_on + 10, p.last_visit)",
                 "closure_reason": "p.closure_reason",
@@ -334,10 +336,8 @@ def generate(
     execute("DROP TABLE IF EXISTS bench_case")
     execute(
         """CREATE UNLOGGED TABLE bench_case AS
-           SELECT row_number() OVER (ORDER BY g)::bigint - 1 AS rn, g AS id, key, opened_on, last_visit,
-                  coalesce(closed_on, %s) AS end_on
-           FROM bench_plan WHERE bucket < 970""",
-        [today],
+           SELECT row_number() OVER (ORDER BY g)::bigint - 1 AS rn, g AS id, key, opened_on, last_visit
+           FROM bench_plan WHERE bucket < 970"""
     )
     execute("ALTER TABLE bench_case ADD PRIMARY KEY (rn)")
     cases = int(scalar("SELECT count(*) FROM bench_case"))
@@ -351,7 +351,7 @@ def generate(
                 "id": "v.g",
                 "case_id": "c.id",
                 "visited_on": f"CASE WHEN v.g <= {cases} THEN c.last_visit "
-                "ELSE c.opened_on + (bench_h(v.g, 50) % (c.end_on - c.opened_on + 1))::int END",
+                "ELSE c.opened_on + (bench_h(v.g, 50) % (c.last_visit - c.opened_on + 1))::int END",
                 "method": f"({_sql_array(METHODS)})[1 + bench_h(v.g, 51) % {len(METHODS)}]",
                 "outcome": f"CASE WHEN v.g <= {cases} OR bench_h(v.g, 52) % 100 < 92 THEN 'met' "
                 "WHEN bench_h(v.g, 52) % 100 < 97 THEN 'not_found' ELSE 'refused' END",

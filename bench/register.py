@@ -414,6 +414,7 @@ def gunicorn(env: dict[str, str], port: int, workers: int) -> Iterator[str]:
 LUA = """
 local ids = {%(ids)s}
 local counter = 0
+%(delay)s
 request = function()
   counter = counter + 1
   local path = string.format("%(path)s", ids[(counter %% #ids) + 1])
@@ -428,9 +429,23 @@ end
 """
 
 
-def run_wrk(base: str, path: str, token: str, ids: list[int], *, seconds: int, connections: int) -> dict[str, Any]:
+# A client that pauses between requests, as a person does between pages: wrk waits delay() ms after each response
+# before the connection's next request (uniform in [think / 2, 3 think / 2], so clients do not march in step).
+THINK = """
+delay = function()
+  return math.random(%(low)d, %(high)d)
+end
+"""
+
+
+def run_wrk(
+    base: str, path: str, token: str, ids: list[int], *, seconds: int, connections: int, think_ms: int = 0
+) -> dict[str, Any]:
+    """``connections`` clients on ``path`` for ``seconds``: each sends its next request as soon as the last is
+    answered (``think_ms`` 0: the server's saturation), or after a pause of ``think_ms`` on average."""
+    delay = THINK % {"low": think_ms // 2, "high": think_ms * 3 // 2} if think_ms else ""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(LUA % {"ids": ",".join(map(str, ids or [0])), "path": path, "token": token})
+        handle.write(LUA % {"ids": ",".join(map(str, ids or [0])), "path": path, "token": token, "delay": delay})
         script = handle.name
     try:
         command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script, base]
@@ -465,6 +480,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20, help="length of each wrk run")
     parser.add_argument("--connections", type=int, default=50, help="concurrent wrk clients")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument(
+        "--think",
+        type=lambda text: [int(ms) for ms in text.split(",")],
+        default=[0, 250, 1000],
+        help="the clients' mean pause between requests, ms, one wrk run each (0: back to back, the saturation)",
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--keep", action="store_true", help="keep the database at the end (for EXPLAIN by hand)")
     parser.add_argument("--reuse", action="store_true", help="measure a database kept by an earlier --keep run")
@@ -535,12 +556,17 @@ def main() -> None:
         report["queries"] = measure_queries(token, ids[:20])
         if not args.skip_http:
             with gunicorn(env, args.port, args.workers) as base:
-                report["http"] = {
-                    "case_page": run_wrk(
-                        base, "/api/v1/cases/%d", token, ids, seconds=args.seconds, connections=args.connections
-                    ),
-                    "me": run_wrk(base, "/api/v1/me", token, [], seconds=args.seconds, connections=args.connections),
-                }
+                report["http"] = {"paced": {}}
+                for think in args.think:
+                    load = {"seconds": args.seconds, "connections": args.connections, "think_ms": think}
+                    pair = {
+                        name: run_wrk(base, path, token, sample, **load)
+                        for name, path, sample in (("case_page", "/api/v1/cases/%d", ids), ("me", "/api/v1/me", []))
+                    }
+                    if think == 0:
+                        report["http"].update(pair)
+                    else:
+                        report["http"]["paced"][think] = pair
             if args.what_if:
                 name = urlsplit(args.database_url).path.lstrip("/")
                 with (
@@ -620,12 +646,22 @@ def print_report(report: dict[str, Any], args: argparse.Namespace) -> None:
     queries = report["queries"]
     line("case page queries (GET /api/v1/cases/{id})", str(queries["case_page"]), str(queries["me"]), "<= 6")
     if "http" in report:
-        case, me = report["http"]["case_page"], report["http"]["me"]
-        for name in ("p50_ms", "p95_ms", "p99_ms"):
-            note = "<= 50 ms; baseline: GET /api/v1/me" if name == "p95_ms" else ""
-            line(f"case page {name[:3]}, {args.connections} clients (ms)", f"{case[name]:.1f}", f"{me[name]:.1f}", note)
-        line("  requests/s", f"{case['rps']:.0f}", f"{me['rps']:.0f}")
-        line("  errors (non-2xx, socket)", str(case["errors"]), str(me["errors"]))
+        if "case_page" in report["http"]:
+            case, me = report["http"]["case_page"], report["http"]["me"]
+            for name in ("p50_ms", "p95_ms", "p99_ms"):
+                note = "<= 50 ms; baseline: GET /api/v1/me" if name == "p95_ms" else ""
+                label = f"case page {name[:3]}, {args.connections} clients back to back (ms)"
+                line(label, f"{case[name]:.1f}", f"{me[name]:.1f}", note)
+            line("  requests/s", f"{case['rps']:.0f}", f"{me['rps']:.0f}")
+            line("  errors (non-2xx, socket)", str(case["errors"]), str(me["errors"]))
+        for think, pair in report["http"]["paced"].items():
+            case, me = pair["case_page"], pair["me"]
+            line(
+                f"case page p50 / p95 / p99, think {think} ms (ms)",
+                f"{case['p50_ms']:.1f} / {case['p95_ms']:.1f} / {case['p99_ms']:.1f}",
+                f"{me['p50_ms']:.1f} / {me['p95_ms']:.1f} / {me['p99_ms']:.1f}",
+                f"{case['rps']:.0f} vs {me['rps']:.0f} requests/s; errors {case['errors']} / {me['errors']}",
+            )
         off = report["http"].get("case_page_synchronous_commit_off")
         if off:
             line("what if synchronous_commit off: case page p95", f"{off['p95_ms']:.1f}", f"{off['rps']:.0f} rps")

@@ -110,6 +110,9 @@ class Case(models.Model):
     period_end = models.DateField(_("帮教期满日"), null=True, blank=True)
     next_visit_due = models.DateField(_("下次走访"), null=True, blank=True)
     last_contact_on = models.DateField(null=True, blank=True)
+    # the latest visit's date, whatever its outcome (``record_visit`` keeps it): the nightly register roll-up reads
+    # it instead of the visit table (``stats.services``)
+    last_visit_on = models.DateField(null=True, blank=True)
     settlement_status = models.CharField(max_length=16, choices=Settlement.choices, blank=True)
     settlement_since = models.DateField(null=True, blank=True)
     closure_reason = models.CharField(max_length=24, choices=ClosureReason.choices, blank=True)
@@ -183,7 +186,8 @@ class GroupMember(models.Model):
         SOCIAL_WORKER = "social_worker", _("社会工作者")
         VOLUNTEER = "volunteer", _("志愿者")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="group_members")
+    # no index of its own: group_member_case_idx leads with it
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="group_members", db_index=False)
     part = models.CharField(max_length=24, choices=Part.choices)
     name = models.CharField(max_length=64)
     phone = models.CharField(max_length=32, blank=True)
@@ -197,6 +201,8 @@ class GroupMember(models.Model):
         indexes = [
             # CaseQuerySet.addressed_to: a social worker's / volunteer's cases
             models.Index(fields=["user", "removed_on"], name="group_member_user_idx"),
+            # a standing group on a day, read from the index alone by the nightly register roll-up
+            models.Index(fields=["case", "added_on", "removed_on"], name="group_member_case_idx"),
         ]
 
     def __str__(self) -> str:

@@ -216,7 +216,8 @@ def record_visit(
     )
     latest = case.visits.order_by("-visited_on").values_list("visited_on", flat=True).first() or visited_on
     case.next_visit_due = latest + dt.timedelta(days=visit_interval(case, latest))
-    fields = ["next_visit_due"]
+    case.last_visit_on = latest
+    fields = ["next_visit_due", "last_visit_on"]
     if outcome == Visit.Outcome.MET and (case.last_contact_on is None or visited_on > case.last_contact_on):
         case.last_contact_on = visited_on
         fields.append("last_contact_on")

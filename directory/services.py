@@ -124,11 +124,11 @@ def issue_token(*, user: User, by: Actor, days: int | None = None, name: str = "
 def user_for_token(token: str) -> User | None:
     """The active user a live token belongs to, or None (unknown, expired, revoked, or user deactivated)."""
     now = timezone.now()
-    row = (
-        ApiToken.objects.select_related("user", "user__organisation__region")
-        .filter(key_hash=_token_hash(token.strip()), revoked_at__isnull=True, expires_at__gt=now)
-        .first()
-    )
+    # key_hash is unique: no ORDER BY (``first()`` would add one, and compiling it costs on every API request)
+    rows = ApiToken.objects.select_related("user", "user__organisation__region").filter(
+        key_hash=_token_hash(token.strip()), revoked_at__isnull=True, expires_at__gt=now
+    )[:1]
+    row = next(iter(rows), None)
     if row is None or not row.user.is_active:
         return None
     return row.user

@@ -58,79 +58,83 @@ def _table(model: Any) -> str:
     return str(connection.ops.quote_name(model._meta.db_table))
 
 
-def _rollup_statement(day: dt.date) -> tuple[str, list[Any]]:
+def _rollup_statement(day: dt.date) -> tuple[str, dict[str, Any]]:
     """``INSERT INTO <rollup> … SELECT`` of the register of ``day`` (definitions: ``stats.register.DEFINITIONS``).
 
     The cases read are those on register on ``day`` or closed from 1 January of its year through ``day``; each is
-    one row of the inner SELECT with 0/1 flags, and each region's counts are sums of flags. Portable SQL (derived
-    tables, ``ROW_NUMBER()``, ``CASE``): SQLite ≥ 3.25 and PostgreSQL."""
+    one row of the inner SELECT with 0/1 flags, and each region's counts are sums of flags.
+
+    The settlement in force and the last visit come from the case row itself when nothing about them changed after
+    ``day`` (``settlement_since`` / ``last_visit_on`` on or before it: the current settlement record, the latest
+    visit, were then already the ones of ``day``). Only the other cases, those with a settlement or a visit dated
+    after ``day`` (a few thousand on the nightly run, most cases when back-filling a month ago), look into the
+    history tables, each with one index probe. The standing group and an open contact loss are joins over the
+    whole tables (the group from its index alone). Portable SQL (derived tables, ``CASE``, scalar subqueries):
+    SQLite and PostgreSQL."""
     key_days = policy_value("visit_interval_days_key", region=None, on=day)
     ordinary_days = policy_value("visit_interval_days_ordinary", region=None, on=day)
-    year_start = day.replace(month=1, day=1)
-    settled = list(Case.SETTLED)
+    settled_kinds = {f"settled_{i}": str(status) for i, status in enumerate(Case.SETTLED)}
+    settled = ", ".join(f"%({name})s" for name in settled_kinds)
     columns = ", ".join(connection.ops.quote_name(name) for name in ("snapshot_id", "region_id", *ROLLUP_COUNTS))
     # Only table and column names (from the models, quoted) are formatted in; every value is a parameter.
     sql = f"""
         INSERT INTO {_table(RegisterRollup)} ({columns})
-        SELECT %s, f.region_id,
+        SELECT %(day)s, f.region_id,
                SUM(f.reg), SUM(f.reg * f.is_key), SUM(f.reg * f.settled), SUM(f.reg * f.assisted),
                SUM(f.reg * f.lost), SUM(f.reg * f.dual), SUM(1 - f.reg), SUM((1 - f.reg) * f.reoffence)
         FROM (
             SELECT c.region_id,
-                   CASE WHEN c.closed_on IS NULL OR c.closed_on > %s THEN 1 ELSE 0 END AS reg,
-                   CASE WHEN c.level = %s THEN 1 ELSE 0 END AS is_key,
-                   CASE WHEN s.case_id IS NULL THEN 0 ELSE 1 END AS settled,
+                   CASE WHEN c.closed_on IS NULL OR c.closed_on > %(day)s THEN 1 ELSE 0 END AS reg,
+                   CASE WHEN c.level = %(key)s THEN 1 ELSE 0 END AS is_key,
+                   CASE WHEN c.settled_status IN ({settled}) THEN 1 ELSE 0 END AS settled,
                    CASE WHEN g.case_id IS NOT NULL
-                             AND ((c.level = %s AND v.last_visit > %s) OR (c.level = %s AND v.last_visit > %s))
+                             AND ((c.level = %(key)s AND c.last_visit > %(key_since)s)
+                                  OR (c.level = %(ordinary)s AND c.last_visit > %(ordinary_since)s))
                         THEN 1 ELSE 0 END AS assisted,
                    CASE WHEN l.case_id IS NULL THEN 0 ELSE 1 END AS lost,
                    CASE WHEN c.hukou_office_id IS NOT NULL AND c.hukou_office_id <> c.managing_office_id
                         THEN 1 ELSE 0 END AS dual,
-                   CASE WHEN c.closure_reason = %s THEN 1 ELSE 0 END AS reoffence
-            FROM {_table(Case)} c
-            LEFT JOIN (
-                -- the settlement record in force on the day (latest ``since``, then latest id), if a settled kind
-                SELECT r.case_id FROM (
-                    SELECT case_id, status, ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY since DESC, id DESC) AS n
-                    FROM {_table(SettlementRecord)} WHERE since <= %s
-                ) r WHERE r.n = 1 AND r.status IN ({", ".join(["%s"] * len(settled))})
-            ) s ON s.case_id = c.id
+                   CASE WHEN c.closure_reason = %(reoffended)s THEN 1 ELSE 0 END AS reoffence
+            FROM (
+                SELECT c.id, c.region_id, c.level, c.closed_on, c.closure_reason, c.hukou_office_id,
+                       c.managing_office_id,
+                       -- the settlement record in force on the day (latest ``since``, then latest id)
+                       CASE WHEN c.settlement_since IS NULL THEN NULL
+                            WHEN c.settlement_since <= %(day)s THEN c.settlement_status
+                            ELSE (SELECT r.status FROM {_table(SettlementRecord)} r
+                                  WHERE r.case_id = c.id AND r.since <= %(day)s
+                                  ORDER BY r.since DESC, r.id DESC LIMIT 1)
+                       END AS settled_status,
+                       -- the last visit on or before the day
+                       CASE WHEN c.last_visit_on IS NULL THEN NULL
+                            WHEN c.last_visit_on <= %(day)s THEN c.last_visit_on
+                            ELSE (SELECT MAX(v.visited_on) FROM {_table(Visit)} v
+                                  WHERE v.case_id = c.id AND v.visited_on <= %(day)s)
+                       END AS last_visit
+                FROM {_table(Case)} c
+                WHERE c.opened_on <= %(day)s AND (c.closed_on IS NULL OR c.closed_on >= %(year_start)s)
+            ) c
             LEFT JOIN (
                 SELECT DISTINCT case_id FROM {_table(GroupMember)}
-                WHERE added_on <= %s AND (removed_on IS NULL OR removed_on > %s)
+                WHERE added_on <= %(day)s AND (removed_on IS NULL OR removed_on > %(day)s)
             ) g ON g.case_id = c.id
             LEFT JOIN (
-                SELECT case_id, MAX(visited_on) AS last_visit FROM {_table(Visit)}
-                WHERE visited_on > %s AND visited_on <= %s GROUP BY case_id
-            ) v ON v.case_id = c.id
-            LEFT JOIN (
                 SELECT DISTINCT case_id FROM {_table(ContactLoss)}
-                WHERE noted_on <= %s AND (restored_on IS NULL OR restored_on > %s)
+                WHERE noted_on <= %(day)s AND (restored_on IS NULL OR restored_on > %(day)s)
             ) l ON l.case_id = c.id
-            WHERE c.opened_on <= %s AND (c.closed_on IS NULL OR c.closed_on >= %s)
         ) f
         GROUP BY f.region_id
     """  # noqa: S608
-    params: list[Any] = [
-        day,
-        day,
-        Case.Level.KEY.value,
-        Case.Level.KEY.value,
-        day - dt.timedelta(days=key_days),
-        Case.Level.ORDINARY.value,
-        day - dt.timedelta(days=ordinary_days),
-        Case.ClosureReason.REOFFENDED.value,
-        day,
-        *[str(status) for status in settled],
-        day,
-        day,
-        day - dt.timedelta(days=max(key_days, ordinary_days)),
-        day,
-        day,
-        day,
-        day,
-        year_start,
-    ]
+    params: dict[str, Any] = {
+        "day": day,
+        "year_start": day.replace(month=1, day=1),
+        "key": Case.Level.KEY.value,
+        "ordinary": Case.Level.ORDINARY.value,
+        "key_since": day - dt.timedelta(days=key_days),
+        "ordinary_since": day - dt.timedelta(days=ordinary_days),
+        "reoffended": Case.ClosureReason.REOFFENDED.value,
+        **settled_kinds,
+    }
     return sql, params
 
 
@@ -149,6 +153,10 @@ def roll_up_register(*, day: dt.date, replace: bool = False) -> RollupResult:
         return RollupResult(day=day, created=False)
     sql, params = _rollup_statement(day)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The statement's cost passes jit_above_cost, and compiling it takes ~0.3 s at 1M cases for no gain
+            # (bench/REGISTER.md); for this transaction only.
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         regions = int(cursor.rowcount)
     rows = RegisterRollup.objects.filter(snapshot=snapshot)

@@ -124,6 +124,17 @@ def test_it_records_a_visit_and_moves_the_next_one_by_the_interval(case: Case) -
     assert actions(case.pk)[-1] == "visit"
 
 
+def test_it_keeps_the_latest_visit_date_on_the_case_whatever_the_order_visits_are_recorded_in(case: Case) -> None:
+    """``Case.last_visit_on`` is what the nightly register roll-up reads instead of the visit table."""
+    Case.objects.filter(pk=case.pk).update(opened_on=TODAY - dt.timedelta(days=10))
+    api = ApiClient("office_officer")
+    for day, outcome in [(TODAY - dt.timedelta(days=3), "not_found"), (TODAY - dt.timedelta(days=5), "met")]:
+        visit = {"visited_on": iso(day), "method": "home", "outcome": outcome, "notes": ""}
+        assert api.post(f"/cases/{case.pk}/visits", visit).status_code == 201
+    case.refresh_from_db()
+    assert case.last_visit_on == TODAY - dt.timedelta(days=3)  # the later one, though it found nobody
+
+
 def test_it_refuses_a_visit_in_the_future(case: Case) -> None:
     response = ApiClient("office_officer").post(
         f"/cases/{case.pk}/visits",

@@ -345,3 +345,16 @@ def test_it_sends_the_other_security_headers() -> None:
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are a PostgreSQL setting")
+def test_it_prepares_a_statement_run_often_on_one_postgresql_connection() -> None:
+    """DB_PREPARED_STATEMENTS (default on): the plan of a frequent query is made once per connection, not per
+    request (the case page's query plans in ~3 ms and runs in 0.3 ms)."""
+    with connection.cursor() as cursor:
+        for n in range(6):
+            cursor.execute("SELECT %s::int + 1 AS anbang_prepared_probe", [n])
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%anbang_prepared_probe%"]
+        )
+        assert cursor.fetchone() == (1,)
