@@ -16,11 +16,14 @@ figure beside a baseline measured in the same run:
    figures are compared with its live ones (they must be equal), for the default period and, after a back-fill of
    the day before 1 July, for a period from 1 July (province and cities);
 3. the case page: its query count through ``GET /api/v1/cases/{id}`` with the Django test client
-   (``CaptureQueriesContext``), then its latency under 50 concurrent clients: gunicorn (4 workers, production
-   settings) driven by ``wrk`` with a Lua script that sends the bearer token and rotates case ids; baseline: the same
-   wrk run against ``GET /api/v1/me`` (authenticated, minimal) on the same server.
+   (``CaptureQueriesContext``), then its latency under 50 concurrent clients: nginx in front of gunicorn (4 sync
+   workers, production settings, as README deploys it) driven by ``wrk`` with a Lua script that sends the bearer
+   token and rotates case ids, once with the clients sending back to back (the server's saturation) and once for
+   each ``--think`` pause (clients pausing between requests as people do, so the offered load is about 50 / pause);
+   baseline: the same wrk runs against ``GET /api/v1/me`` (authenticated, minimal) on the same server.
 
-Needs PostgreSQL (the URL's user must be allowed to create databases) and ``wrk`` (Debian: ``apt-get install wrk``).
+Needs PostgreSQL (the URL's user must be allowed to create databases), ``wrk`` and ``nginx`` (Debian:
+``apt-get install wrk nginx-light``).
 Results go to stdout and to ``bench/out/register-<people>.json``.
 """
 
@@ -146,7 +149,13 @@ def measure_jobs(today: dt.date) -> dict[str, Any]:
     out = io.StringIO()
     second, _ = timed(lambda: call_command("run_jobs", "--once", "--as-of", today.isoformat(), stdout=out))
     again_lines = out.getvalue().strip().splitlines()
+    # The night's roll-up is the first read of the freshly generated tables; a server's tables have been read (and
+    # vacuumed) before. The same day rebuilt (the --replace back-fill) shows the roll-up on pages read before.
+    from stats.services import roll_up_register
+
+    rebuilt, _ = timed(lambda: roll_up_register(day=today - dt.timedelta(days=1), replace=True))
     return {
+        "rollup_rebuilt_s": rebuilt,
         "baseline_count_s": baseline,
         "run_jobs_s": first,
         "run_jobs_lines": first_lines,
@@ -411,6 +420,55 @@ def gunicorn(env: dict[str, str], port: int, workers: int) -> Iterator[str]:
             process.kill()
 
 
+NGINX_CONF = """
+daemon off;
+worker_processes 1;
+pid %(dir)s/nginx.pid;
+error_log %(dir)s/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path %(dir)s/body;
+    proxy_temp_path %(dir)s/proxy;
+    upstream app { server 127.0.0.1:%(app)d; }
+    server {
+        listen 127.0.0.1:%(port)d;
+        keepalive_timeout 75s;
+        keepalive_requests 1000000;
+        location / { proxy_pass http://app; proxy_set_header Host $host; }
+    }
+}
+"""
+
+
+@contextlib.contextmanager
+def nginx(app: str, port: int, work_dir: Path) -> Iterator[str]:
+    """nginx in front of the app servers, as deployed (README "Deploying for real"): it keeps the clients'
+    connections open between their requests and hands each complete request to a free gunicorn worker (sync workers
+    serve one connection at a time: a client pausing on an open connection would hold a worker)."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    conf = work_dir / "nginx.conf"
+    conf.write_text(NGINX_CONF % {"dir": work_dir, "app": urlsplit(app).port, "port": port})
+    nginx_bin = shutil.which("nginx") or "/usr/sbin/nginx"
+    env = {key: value for key, value in os.environ.items() if key != "NGINX"}  # nginx reads that one itself
+    process = subprocess.Popen([nginx_bin, "-c", str(conf)], env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=2).read()
+                break
+            except (TimeoutError, urllib.error.URLError, ConnectionError):
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise SystemExit(f"nginx did not start: {(work_dir / 'error.log').read_text()}") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
 LUA = """
 local ids = {%(ids)s}
 local counter = 0
@@ -483,7 +541,7 @@ def main() -> None:
     parser.add_argument(
         "--think",
         type=lambda text: [int(ms) for ms in text.split(",")],
-        default=[0, 250, 1000],
+        default=[0, 250, 500, 1000],
         help="the clients' mean pause between requests, ms, one wrk run each (0: back to back, the saturation)",
     )
     parser.add_argument("--port", type=int, default=8765)
@@ -497,8 +555,11 @@ def main() -> None:
         "off (settings of this database only, reset after): where the time goes, not a recommendation",
     )
     args = parser.parse_args()
-    if shutil.which("wrk") is None and not args.skip_http:
-        raise SystemExit("wrk is missing: apt-get install -y wrk (or pass --skip-http)")
+    if not args.skip_http:
+        if shutil.which("wrk") is None:
+            raise SystemExit("wrk is missing: apt-get install -y wrk (or pass --skip-http)")
+        if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
+            raise SystemExit("nginx is missing: apt-get install -y nginx-light (or pass --skip-http)")
 
     var_dir = Path(tempfile.mkdtemp(prefix="anbang-bench-"))
     env = server_env(args.database_url, var_dir)
@@ -555,7 +616,7 @@ def main() -> None:
         token = issue_token("province_officer")
         report["queries"] = measure_queries(token, ids[:20])
         if not args.skip_http:
-            with gunicorn(env, args.port, args.workers) as base:
+            with gunicorn(env, args.port, args.workers) as app, nginx(app, args.port + 1, var_dir / "nginx") as base:
                 report["http"] = {"paced": {}}
                 for think in args.think:
                     load = {"seconds": args.seconds, "connections": args.connections, "think_ms": think}
@@ -571,7 +632,8 @@ def main() -> None:
                 name = urlsplit(args.database_url).path.lstrip("/")
                 with (
                     database_setting(name, "synchronous_commit", "off"),
-                    gunicorn(env, args.port, args.workers) as base,
+                    gunicorn(env, args.port, args.workers) as app,
+                    nginx(app, args.port + 1, var_dir / "nginx") as base,
                 ):
                     report["http"]["case_page_synchronous_commit_off"] = run_wrk(
                         base, "/api/v1/cases/%d", token, ids, seconds=args.seconds, connections=args.connections
@@ -611,6 +673,7 @@ def print_report(report: dict[str, Any], args: argparse.Namespace) -> None:
         "<= 10 s; baseline: SELECT count(*) FROM cases",
     )
     line("  the same night again (s)", f"{jobs['run_jobs_again_s']:.2f}")
+    line("  yesterday's roll-up rebuilt (--replace) (s)", f"{jobs['rollup_rebuilt_s']:.2f}")
     for name, seconds in jobs["jobs_s"].items():
         again = jobs["jobs_again_s"].get(name, float("nan"))
         line(f"  job {name} (s)", f"{seconds:.2f}", f"again {again:.2f}")
