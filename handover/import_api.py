@@ -118,8 +118,10 @@ def _upload(file: UploadedFile | None) -> UploadedFile:
         "`status` is `running` while the file is read (`rows_done` of `rows_total`: rows below the header, counted "
         "in a first pass over the file, exact at the end; null until that pass is done), then `done` or `failed` "
         f"(`message` says why). Counts and the first {imports.MAX_STORED_ERRORS} row errors grow as each batch of "
-        f"{imports.BATCH_SIZE} rows is committed. Only the importing facility sees its imports; any other token "
-        "is 404."
+        f"{imports.BATCH_SIZE} rows is committed. An import that stopped with its server (no batch for "
+        f"{imports.INTERRUPTED_AFTER.seconds // 60} minutes) reads as `failed`: its committed batches are kept, and "
+        "sending the file again skips them as unchanged. Only the importing facility sees its imports; any other "
+        "token is 404."
     ),
 )
 def import_progress(request: HttpRequest, token: str) -> dict[str, Any]:

@@ -110,7 +110,7 @@ def import_result(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
 def _context(user: User, *, form: ImportForm, job: ImportJob | None = None) -> dict[str, Any]:
     labels = {column.field: column.label for column in imports.COLUMNS}
     labels["file"] = str(_("文件"))
-    recent = ImportJob.objects.filter(facility_id=user.organisation_id).order_by("-started_at")[:RECENT_IMPORTS]
+    recent = imports.recent_imports(user=user, limit=RECENT_IMPORTS)
     return {
         "form": form,
         "job": job,

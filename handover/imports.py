@@ -1160,6 +1160,23 @@ class _Import:
         return result
 
 
+# A batch commits in about a second; an import whose row has not been touched for this long died with its server
+# process (a restart, a worker killed on its timeout) and will not finish.
+INTERRUPTED_AFTER = dt.timedelta(minutes=10)
+
+
+def as_read(job: ImportJob) -> ImportJob:
+    """``job`` as its readers see it: a running import that stopped with its server shows as failed, saying what
+    to do (the batches it committed are kept, and sending the file again skips them as unchanged)."""
+    if job.status == ImportJob.Status.RUNNING and job.updated_at < timezone.now() - INTERRUPTED_AFTER:
+        job.status = ImportJob.Status.FAILED
+        job.message = _(
+            "The import was interrupted (the server stopped while reading the file). The rows imported before are "
+            "kept: import the same file again and they are skipped as unchanged."
+        )
+    return job
+
+
 def import_job_for(*, user: User, token: str) -> ImportJob | None:
     """The import ``token`` names if ``user``'s organisation made it; None otherwise (missing and not yours look
     the same)."""
@@ -1169,7 +1186,14 @@ def import_job_for(*, user: User, token: str) -> ImportJob | None:
         return None
     if user.organisation_id is None:
         return None
-    return ImportJob.objects.filter(token=value, facility_id=user.organisation_id).first()
+    job = ImportJob.objects.filter(token=value, facility_id=user.organisation_id).first()
+    return None if job is None else as_read(job)
+
+
+def recent_imports(*, user: User, limit: int) -> list[ImportJob]:
+    """The newest imports of ``user``'s organisation, as their readers see them."""
+    jobs = ImportJob.objects.filter(facility_id=user.organisation_id).order_by("-started_at")[:limit]
+    return [as_read(job) for job in jobs]
 
 
 def start_import(*, token: str | None, filename: str, by: Actor) -> ImportJob:
@@ -1232,7 +1256,7 @@ def import_notices(
             if progress is not None and table.total is not None:
                 progress.rows_total = max(table.total - header_row, 0)
                 with transaction.atomic():
-                    progress.save(update_fields=["rows_total"])
+                    progress.save(update_fields=["rows_total", "updated_at"])
             read = 0  # rows read below the header, blank ones included: the progress display's "done"
             batch: list[tuple[int, Sequence[object]]] = []
             for number, values in table.rows:
@@ -1264,7 +1288,7 @@ def _close_job(job: ImportJob | None, result: ImportResult, *, status: str, mess
     job.status = status
     job.message = message[:500]
     job.finished_at = timezone.now()
-    fields = ["status", "message", "finished_at"]
+    fields = ["status", "message", "finished_at", "updated_at"]
     if status == ImportJob.Status.DONE:
         job.rows_done = job.rows_total = result.rows
         fields += ["rows_done", "rows_total"]
@@ -1339,7 +1363,7 @@ def _save_progress(state: _Import, rows_done: int) -> None:
     job.unchanged = result.unchanged
     job.errors = result.errors
     job.error_count = result.error_count
-    job.save(update_fields=["rows_done", "created", "unchanged", "errors", "error_count"])
+    job.save(update_fields=["rows_done", "created", "unchanged", "errors", "error_count", "updated_at"])
 
 
 def _write_batch(state: _Import, valid: list[_Valid]) -> tuple[int, int, list[_RowError]]:

@@ -203,6 +203,9 @@ class ImportJob(models.Model):
     message = models.CharField(_("说明"), max_length=500, blank=True)
     started_at = models.DateTimeField(_("开始时间"))
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # touched by every save of the running import (each batch): a running import not touched for long has stopped
+    # with its server (``handover.imports.INTERRUPTED_AFTER``)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("导入记录")

@@ -13,6 +13,8 @@ from xml.sax.saxutils import escape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 from pytest_django import DjangoAssertNumQueries
@@ -485,6 +487,25 @@ def test_it_reports_progress_by_token() -> None:
     assert (body["rows_done"], body["rows_total"], body["created"], body["error_count"]) == (2, 2, 1, 1)
     assert body["errors"] == [{"row": 3, "field": "name", "message": body["errors"][0]["message"]}]
     assert body["filename"] == "list.csv"
+
+
+def test_it_reports_an_import_that_stopped_with_its_server_as_failed_saying_what_to_do() -> None:
+    """A worker killed mid-import (a restart, the request timeout) leaves its row "running": after
+    INTERRUPTED_AFTER without a batch it reads as failed, on the progress endpoint and the import page."""
+    stopped = start_import(token=None, filename="stopped.csv", by=Actor(persona("facility_liaison")))
+    alive = start_import(token=None, filename="alive.csv", by=Actor(persona("facility_liaison")))
+    now = timezone.now()
+    ImportJob.objects.filter(pk=stopped.pk).update(updated_at=now - dt.timedelta(minutes=11))
+    ImportJob.objects.filter(pk=alive.pk).update(updated_at=now - dt.timedelta(minutes=9))
+    api = ApiClient("facility_liaison")
+    body = api.get(f"/release-notices/import/{stopped.token}").json()
+    assert body["status"] == "failed" and "重新导入" in body["message"]
+    assert api.get(f"/release-notices/import/{alive.token}").json()["status"] == "running"
+    assert ImportJob.objects.get(pk=stopped.pk).status == "running"  # a read changes nothing
+    browser = Client()
+    browser.force_login(persona("facility_liaison"))
+    page = browser.get(reverse("handover_import:result", kwargs={"token": stopped.token}))
+    assert page.status_code == 200 and "导入未完成" in page.content.decode()
 
 
 def test_it_hides_an_import_from_every_other_organisation() -> None:

@@ -239,4 +239,4 @@ def test_an_english_reader_gets_the_headers_and_the_file_name_in_english() -> No
     sheet = sheet_of(response)
     assert sheet.header[:3] == ["No.", "Status", "Name"] and "ID number (masked)" in sheet.header
     assert "Handover%20-%20awaiting%20check-in-" in response["Content-Disposition"]
-    assert sheet.rows[0]["Key targets"] == "No"  # the bools in the reader's language too
+    assert sheet.rows[0]["Key target"] == "No"  # the bools in the reader's language too
