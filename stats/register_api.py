@@ -13,7 +13,7 @@ from core.errors import DomainError
 from directory.api import current_user
 from directory.models import Region
 from stats import selectors
-from stats.register import DEFINITIONS, EMPTY, SOURCES, register_by_child, register_figures
+from stats.register import DEFINITIONS, EMPTY, SOURCES, default_day, register_by_child, register_figures
 
 router = Router(tags=["stats"])
 _DEF = {d.name: d.definition for d in DEFINITIONS}
@@ -73,7 +73,11 @@ class RegisterByRegion(Provenance):
 
 class RegisterQuery(Schema):
     region: str | None = Field(None, description="12-digit code within your reach; default your own region")
-    on: dt.date | None = Field(None, description="register as of this date (default today)")
+    on: dt.date | None = Field(
+        None,
+        description="register as of this date; default yesterday once last night's roll-up is made (answered from "
+        "the roll-up in milliseconds, as the dashboard opens), else today; today's date asks for today's live figures",
+    )
     from_: dt.date | None = Field(None, alias="from", description="start of the period (default 1 January of `on`)")
 
 
@@ -90,7 +94,7 @@ def _scope(request: HttpRequest, query: RegisterQuery) -> tuple[Region, dt.date,
     user = current_user(request)
     selectors.require_stats_reader(user)
     region = selectors.region_for(user, query.region)
-    on = query.on or timezone.localdate()
+    on = query.on or default_day(timezone.localdate())
     start = query.from_ or on.replace(month=1, day=1)
     if start > on:
         raise DomainError("invalid_query", "from is after on", fields={"from": "must not be after on"})

@@ -278,6 +278,7 @@ def test_it_says_where_the_api_figures_come_from(register: dict[str, Case]) -> N
     client = ApiClient("county_officer")
     live = client.get("/stats/register", on=YESTERDAY.isoformat()).json()
     assert live["source"] == "live" and live["on_register"] == 5
+    assert client.get("/stats/register").json()["on"] == TODAY.isoformat()  # no roll-up yet: today, live
     rolled_up(YESTERDAY)
     body = client.get("/stats/register", on=YESTERDAY.isoformat()).json()
     assert body["source"] == "rollup"
@@ -287,7 +288,11 @@ def test_it_says_where_the_api_figures_come_from(register: dict[str, Case]) -> N
     rows = client.get("/stats/register/by-region", on=YESTERDAY.isoformat()).json()
     assert rows["source"] == "rollup"
     assert {r["region"]["code"]: r["on_register"] for r in rows["items"]}["320102001000"] == 5
-    assert client.get("/stats/register").json()["source"] == "live"  # today
+    # with last night's roll-up made, no `on` means yesterday's figures from it, as the dashboard opens
+    default = client.get("/stats/register").json()
+    assert (default["on"], default["source"]) == (YESTERDAY.isoformat(), "rollup")
+    today = client.get("/stats/register", on=TODAY.isoformat()).json()
+    assert (today["on"], today["source"]) == (TODAY.isoformat(), "live")
     schema = ApiClient().get("/openapi.json").json()["components"]["schemas"]
     assert "rollup" in schema["RegisterOut"]["properties"]["source"]["description"]
 
