@@ -4,12 +4,17 @@
 To keep the chain linear with several app servers, the writer takes a lock before reading the last hash: on
 PostgreSQL a transaction-level advisory lock, on SQLite the database write lock that ``BEGIN IMMEDIATE`` already
 holds. Call it as late as possible in a transaction: the lock is held until commit.
+
+The hash is keyed (HMAC-SHA256 with a key derived from ``FIELD_ENCRYPTION_KEY``, which the database does not hold):
+whoever can write to the database can still delete or change rows, but cannot compute the hashes that would hide
+it. Deleting the newest rows leaves an honest-looking shorter chain; the nightly ``audit_head`` job prints the
+chain's head (id and hash) into the job log, kept apart from the database, and ``verify_audit --head ID:HASH``
+checks that a head noted then is still there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import ipaddress
 import json
 import math
@@ -22,6 +27,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
+from core.crypto import keyed_hash
 from core.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -53,7 +59,7 @@ def _canonical(row: AuditEvent) -> bytes:
 
 
 def row_hash(row: AuditEvent) -> str:
-    return hashlib.sha256(_canonical(row)).hexdigest()
+    return keyed_hash(_canonical(row).decode(), context="audit.chain")
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -171,6 +177,18 @@ def first_bad_row(batch_size: int = 5000) -> int | None:
             return row.id
         previous = row.hash
     return None
+
+
+def head() -> tuple[int, str] | None:
+    """The newest row's id and hash: note it somewhere the database's users cannot write (``audit_head``)."""
+    row = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+def head_is_kept(row_id: int, hash_: str) -> bool:
+    """Whether the row of a head noted earlier is still in the log, unchanged (rows after it may have been added).
+    With ``first_bad_row() is None`` it proves that nothing up to that row was deleted or changed."""
+    return AuditEvent.objects.filter(id=row_id, hash=hash_).exists()
 
 
 def _rows_in_order(batch_size: int) -> Iterator[AuditEvent]:

@@ -27,9 +27,13 @@ def job(name: str) -> Callable[[JobFunc], JobFunc]:
     return register
 
 
+# Run after every other job: what they audited is in the head it notes.
+LAST = ("audit_head",)
+
+
 def all_jobs() -> dict[str, JobFunc]:
     autodiscover_modules("jobs")
-    return dict(JOBS)
+    return {name: JOBS[name] for name in sorted(JOBS, key=lambda name: name in LAST)}
 
 
 @job("clear_expired_sessions")
@@ -45,3 +49,13 @@ def purge_login_failures(as_of: dt.date) -> str:
     cutoff = timezone.now() - dt.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
     deleted, _ = LoginFailure.objects.filter(at__lt=cutoff).delete()
     return f"{deleted} old sign-in failures removed"
+
+
+@job("audit_head")
+def audit_head(as_of: dt.date) -> str:
+    """The audit chain's head, into the job log (cron's mail, the journal): kept apart from the database, it lets
+    ``verify_audit --head ID:HASH`` prove later that no row up to it was deleted (core.audit)."""
+    from core.audit import head
+
+    found = head()
+    return "audit log empty" if found is None else f"audit head {found[0]}:{found[1]}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import itertools
 import threading
@@ -21,11 +22,11 @@ pytestmark = pytest.mark.django_db
 TABLE = AuditEvent._meta.db_table
 
 
-def verify() -> tuple[int, str]:
+def verify(*args: str) -> tuple[int, str]:
     """Run ``verify_audit`` as cron would: its exit status and what it printed."""
     out = io.StringIO()
     try:
-        call_command("verify_audit", stdout=out)
+        call_command("verify_audit", *args, stdout=out)
     except SystemExit as exc:
         return int(exc.code or 0), out.getvalue().strip()
     return 0, out.getvalue().strip()
@@ -281,3 +282,78 @@ def test_it_keeps_one_chain_when_writers_race() -> None:
         janitor = threading.Thread(target=cleanup)
         janitor.start()
         janitor.join(timeout=60)
+
+
+# --- keyed chain and noted heads ------------------------------------------------------------------------------------
+
+
+def _unkeyed(row: AuditEvent) -> str:
+    from core.audit import _canonical
+
+    return hashlib.sha256(_canonical(row)).hexdigest()
+
+
+def test_it_names_a_row_rewritten_by_someone_who_recomputed_the_chain_without_the_key() -> None:
+    """Whoever can write to the database can recompute a plain SHA-256 chain after editing a row; the keyed hash
+    needs FIELD_ENCRYPTION_KEY, which the database does not hold."""
+    rows = append(4)
+    previous = AuditEvent.objects.get(id=rows[0].id).hash
+    for row in AuditEvent.objects.filter(id__gte=rows[1].id).order_by("id"):
+        if row.id == rows[1].id:
+            row.action = "test.forged"
+        row.prev_hash = previous
+        row.hash = previous = _unkeyed(row)
+        row.save()
+    assert verify() == (1, f"first bad row: {rows[1].id}")
+
+
+def test_it_fails_the_whole_chain_under_another_key(settings: Any) -> None:
+    append(2)
+    assert verify()[0] == 0
+    settings.FIELD_ENCRYPTION_KEY = "another-key-" + "x" * 40
+    assert verify()[0] == 1
+
+
+def test_it_notes_the_head_nightly_and_catches_rows_deleted_up_to_it() -> None:
+    """Deleting the newest rows leaves an honest-looking chain; a head noted earlier (outside the database) shows
+    it."""
+    append(3)
+    out = io.StringIO()
+    call_command("run_jobs", "--once", "--only", "audit_head", stdout=out)
+    noted = out.getvalue().split("audit head ")[1].split()[0]
+    row_id, hash_ = noted.split(":")
+    assert (int(row_id), hash_) == AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
+    append(2)  # later rows are fine
+    assert verify("--head", noted) == (0, f"audit log intact: {AuditEvent.objects.count()} rows")
+    sql(f"DELETE FROM {TABLE} WHERE id >= %s", [int(row_id)])
+    assert verify()[0] == 0  # the shorter chain is honest on its own
+    assert verify("--head", noted) == (1, f"head missing: {row_id} (rows up to it were deleted or changed)")
+
+
+def test_it_refuses_a_head_that_is_not_id_and_hash() -> None:
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="ID:HASH"):
+        call_command("verify_audit", "--head", "12:short", stdout=io.StringIO())
+
+
+def test_it_notes_the_head_after_every_other_job() -> None:
+    from core.jobs import all_jobs
+
+    assert list(all_jobs())[-1] == "audit_head"
+
+
+def test_the_upgrade_rechains_a_log_written_with_plain_sha256() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    append(3)
+    previous = GENESIS
+    for row in AuditEvent.objects.order_by("id"):  # the whole log as the previous release wrote it
+        row.prev_hash = previous
+        row.hash = previous = _unkeyed(row)
+        row.save()
+    assert verify()[0] == 1
+    importlib.import_module("core.migrations.0003_keyed_audit_chain").rechain(apps, None)
+    assert verify()[0] == 0
