@@ -26,7 +26,21 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models import Case as Choose
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
@@ -58,9 +72,16 @@ def _has_group(on: dt.date) -> Exists:
     )
 
 
-def _visited_within(on: dt.date, days: int) -> Exists:
-    return Exists(
-        Visit.objects.filter(case=OuterRef("pk"), visited_on__lte=on, visited_on__gt=on - dt.timedelta(days=days))
+def _visited_within(on: dt.date, days: int) -> Choose:
+    """A visit within the ``days`` up to ``on``. When no visit is dated after ``on`` (``last_visit_on`` by then),
+    the latest visit by ``on`` is the case's ``last_visit_on``; only the other cases look at their visits. The same
+    shortcut as the roll-up's (``stats.services``)."""
+    since = on - dt.timedelta(days=days)
+    return Choose(
+        When(last_visit_on__lte=on, last_visit_on__gt=since, then=Value(True)),
+        When(last_visit_on__lte=on, then=Value(False)),
+        default=Exists(Visit.objects.filter(case=OuterRef("pk"), visited_on__lte=on, visited_on__gt=since)),
+        output_field=BooleanField(),
     )
 
 
@@ -143,8 +164,15 @@ def _annotations(on: dt.date) -> dict[str, Any]:
         .order_by("-since", "-id")
         .values("status")[:1]
     )
+    # the current record (``settlement_status``, ``settlement_since``) is the one in force on ``on`` when it began
+    # by then; the other cases look into their history (the roll-up's shortcut, stats.services)
+    settled_status = Choose(
+        When(settlement_since__lte=on, then=F("settlement_status")),
+        default=Subquery(latest_settlement),
+        output_field=CharField(),
+    )
     return {
-        "settled_status": Subquery(latest_settlement),
+        "settled_status": settled_status,
         "lost_on_date": _lost(on),
         "has_group": _has_group(on),
         "visited_key": _visited_within(on, key_days),
