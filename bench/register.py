@@ -384,6 +384,19 @@ def measure_queries(token: str, case_ids: list[int]) -> dict[str, Any]:
     return {"case_page": max(counts), "case_page_min": min(counts), "me": max(baseline), "queries": sample}
 
 
+def serving(base: str, process: subprocess.Popen[bytes], *, seconds: int, failure: Callable[[], str]) -> None:
+    """Wait until ``base`` answers (the API schema), or exit with ``failure()`` if ``process`` ends or time runs out."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=2).read()
+            return
+        except (TimeoutError, urllib.error.URLError, ConnectionError):
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise SystemExit(failure()) from None
+            time.sleep(0.3)
+
+
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], port: int, workers: int) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
@@ -402,15 +415,7 @@ def gunicorn(env: dict[str, str], port: int, workers: int) -> Iterator[str]:
         env={**os.environ, **env},
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=2).read()
-                break
-            except (TimeoutError, urllib.error.URLError, ConnectionError):
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise SystemExit("gunicorn did not start") from None
-                time.sleep(0.3)
+        serving(base, process, seconds=60, failure=lambda: "gunicorn did not start")
         yield base
     finally:
         process.terminate()
@@ -454,15 +459,8 @@ def nginx(app: str, port: int, work_dir: Path) -> Iterator[str]:
     process = subprocess.Popen([nginx_bin, "-c", str(conf)], env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=2).read()
-                break
-            except (TimeoutError, urllib.error.URLError, ConnectionError):
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise SystemExit(f"nginx did not start: {(work_dir / 'error.log').read_text()}") from None
-                time.sleep(0.2)
+        log = work_dir / "error.log"
+        serving(base, process, seconds=20, failure=lambda: f"nginx did not start: {log.read_text()}")
         yield base
     finally:
         process.terminate()
