@@ -7,9 +7,11 @@ counts once, at the residence office, DESIGN §2.7). Every figure below is a sub
 figures, which cover the period ``[from, on]``.
 
 All figures of a region come from one aggregate query (conditional counts with EXISTS subqueries on the history
-tables); each sub-region's from one GROUP BY on the code prefix. Each count is ``Count("id", filter=<condition>)``
-and the list of people behind it is the same condition as a filter (``register_condition``, ``register_cases``):
-the conditions are written once, in ``_conditions``, so a number and its list cannot disagree.
+tables; the settlement in force and the last visit from the case row when they did not change after ``on``, as the
+roll-up reads them); each sub-region's from one GROUP BY on the code prefix. Each count is
+``Count("id", filter=<condition>)`` and the list of people behind it is the same condition as a filter
+(``register_condition``, ``register_cases``): the conditions are written once, in ``_conditions``, so a number and its
+list cannot disagree.
 
 Figures from roll-ups (DESIGN §9): when the nightly job has rolled up ``on`` (and the few other days a period
 needs, see ``_period_days``), ``register_figures`` and ``register_by_child`` sum the stored counts of the regions
