@@ -143,6 +143,7 @@ def checked_in_case(**overrides: Any) -> Any:
     """A case opened today by office_officer after the whole hand-over (see ``send_notice`` for overrides)."""
     from django.utils import timezone
 
+    from cases.models import Case
     from handover import services as handover
 
     notice = send_notice(**overrides)
@@ -150,6 +151,7 @@ def checked_in_case(**overrides: Any) -> Any:
         notice=notice, released_on=timezone.localdate(), escort=None, by=Actor(persona("facility_liaison"))
     )
     office = "office_officer" if notice.receiving_office.code == "SFS320102001" else "county_officer"
-    return handover.check_in(
+    opened = handover.check_in(
         notice=notice, checked_in_on=timezone.localdate(), method="self_reported", by=Actor(persona(office))
     )
+    return Case.objects.get(pk=opened["case_id"])

@@ -38,7 +38,7 @@ from cases.schemas import (
     VisitIn,
     Worklist,
 )
-from cases.worklist import worklist_for
+from core.areas import worklist_for
 from core.audit import Actor, record_audit
 from core.errors import DomainError
 from core.idnumbers import mask_id_number
@@ -440,4 +440,7 @@ def close(request: HttpRequest, case_id: int, payload: CloseIn) -> dict[str, Any
 @router.get("/worklist", response=Worklist, summary="Your due and overdue items, overdue first")
 def worklist(request: HttpRequest) -> dict[str, Any]:
     items = worklist_for(current_user(request), on=timezone.localdate())
-    return {"items": [item.__dict__ for item in items], "count": len(items)}
+    rows = [
+        {"kind": i.kind, "due": i.due, "overdue": i.overdue, "title": i.title, "url": i.url, **i.ref} for i in items
+    ]
+    return {"items": rows, "count": len(rows)}

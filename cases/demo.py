@@ -513,14 +513,14 @@ class _Player:
 
     def _backfill(self, life: Life, step: Step) -> None:
         assert life.backfill is not None
-        case = handover_services.backfill(data=life.backfill, by=self.officers[life.backfill_office])
-        life.case_id = case.pk
+        opened = handover_services.backfill(data=life.backfill, by=self.officers[life.backfill_office])
+        life.case_id = opened["case_id"]
         if step.on < self.today:
             # demo only: the notice the backfill writes is stamped today
-            ReleaseNotice.objects.filter(pk=_known(case.notice_id)).update(
+            ReleaseNotice.objects.filter(pk=opened["notice_id"]).update(
                 sent_on=step.on, verify_by=step.on, verified_on=step.on
             )
-            NoticeEvent.objects.filter(notice_id=case.notice_id).update(at=self.stamp(step.on))
+            NoticeEvent.objects.filter(notice_id=opened["notice_id"]).update(at=self.stamp(step.on))
 
     def _group(self, life: Life, step: Step) -> None:
         for member in step.args["members"]:

@@ -3,10 +3,8 @@ from __future__ import annotations
 import datetime as dt
 
 from cases.services import scan_cases
-from core.jobs import job
 
 
-@job("case_deadlines")
 def case_deadlines(as_of: dt.date) -> str:
     counts = scan_cases(as_of=as_of)
     return ", ".join(f"{name} {count}" for name, count in counts.items())

@@ -231,11 +231,12 @@ class WorkItem(Schema):
     kind: str = Field(
         ...,
         description="visit_due, visit_overdue, risk_review_due, trace_response_due, "
-        "transfer_to_accept, verification_due, check_in_due",
+        "transfer_to_accept, verification_due, check_in_due, and those of any area that registers a worklist kind",
     )
     due: dt.date | None
     overdue: bool
     title: str
+    url: str = Field(..., description="the page where the item is done")
     case_id: int | None = None
     notice_id: int | None = None
     trace_id: int | None = None

@@ -33,6 +33,7 @@ from core.models import PolicyValue
 from core.policy import add_in_unit, deadline, parameter, policy_value
 from directory.models import Organisation, Role, User, level_of, region_prefix
 from directory.reach import in_region_subtree, region_reach_prefix
+from handover.models import ReleaseNotice
 from people.models import Person, RiskLevel
 
 # --- events and permissions -----------------------------------------------------------------------------------------
@@ -165,6 +166,22 @@ def open_case(
         },
     )
     return case
+
+
+def open_case_at_check_in(*, notice: ReleaseNotice, checked_in_on: dt.date, by: Actor) -> dict[str, int]:
+    """The ``handover.checked_in`` hook: the case opens in the check-in's transaction, so refusing it (the person
+    already has an open case) refuses the check-in."""
+    if Case.objects.filter(person=notice.person, status__in=[Case.Status.ACTIVE, Case.Status.LOST_CONTACT]).exists():
+        raise DomainError("case_open", _("This person already has an open case."), status=409)
+    case = open_case(
+        person=notice.person,
+        office=notice.receiving_office,
+        opened_on=checked_in_on,
+        key_target=notice.key_target,
+        by=by,
+        notice_id=notice.pk,
+    )
+    return {"case_id": case.pk}
 
 
 # --- visits and notes -----------------------------------------------------------------------------------------------

@@ -52,8 +52,8 @@ from cases.forms import (
     split_list,
 )
 from cases.models import Case, CaseEvent, GroupMember, SettlementRecord, TraceRequest, Transfer, Visit
-from cases.worklist import Item, worklist_for
 from core import exports
+from core.areas import WorkItem, registry, worklist_for
 from core.audit import Actor, record_audit
 from core.errors import DomainError
 from core.idnumbers import mask_id_number
@@ -92,16 +92,6 @@ EVENT_LABELS: dict[str, Promise] = {
     "trace_sent": gettext_lazy("发出协查通报"),
     "trace_answered": gettext_lazy("协查反馈"),
     "closed": gettext_lazy("解除帮教"),
-}
-
-WORK_LABELS: dict[str, Promise] = {
-    "visit_overdue": gettext_lazy("走访逾期"),
-    "visit_due": gettext_lazy("走访到期"),
-    "risk_review_due": gettext_lazy("危险性复评"),
-    "trace_response_due": gettext_lazy("协查待回复"),
-    "transfer_to_accept": gettext_lazy("移交待接收"),
-    "verification_due": gettext_lazy("通知书待核查"),
-    "check_in_due": gettext_lazy("待报到"),
 }
 
 
@@ -1200,7 +1190,7 @@ def trace_respond(request: HttpRequest, trace_id: int) -> HttpResponseBase:
 
 @dataclass(frozen=True)
 class WorkRow:
-    item: Item
+    item: WorkItem
     url: str | None
     action: str | Promise
 
@@ -1213,59 +1203,30 @@ class WorkGroup:
     overdue: int
 
 
-# The worklist's sections, most pressing first (each section keeps cases.worklist's order: overdue, then by date).
-WORK_ORDER = (
-    "visit_overdue",
-    "trace_response_due",
-    "transfer_to_accept",
-    "check_in_due",
-    "verification_due",
-    "risk_review_due",
-    "visit_due",
-)
-
-
-def _work_link(item: Item) -> tuple[str | None, str | Promise]:
-    if item.kind in ("visit_due", "visit_overdue") and item.case_id:
-        return reverse("cases:visit", args=[item.case_id]), gettext_lazy("记录走访")
-    if item.kind == "trace_response_due":
-        return f"{reverse('cases:traces_incoming')}#trace-{item.trace_id}", gettext_lazy("回复")
-    if item.kind == "transfer_to_accept" and item.transfer_id:
-        return reverse("cases:transfer", args=[item.transfer_id]), gettext_lazy("接收或拒绝")
-    if item.case_id:
-        return f"{reverse('cases:case', args=[item.case_id])}#risk", gettext_lazy("评估")
-    if item.notice_id:
-        try:
-            url = reverse("handover:notice", args=[item.notice_id])
-        except NoReverseMatch:  # the hand-over pages are wired separately
-            return None, ""
-        anchor = "#verify" if item.kind == "verification_due" else "#check-in"
-        return url + anchor, gettext_lazy("核查") if item.kind == "verification_due" else gettext_lazy("登记报到")
-    return None, ""
-
-
-def _work_groups(items: Sequence[Item]) -> list[WorkGroup]:
+def _work_groups(items: Sequence[WorkItem]) -> list[WorkGroup]:
+    """The worklist's sections, most pressing first (each kind's ``rank``); each section keeps the worklist's order
+    (overdue, then by date)."""
     by_kind: dict[str, list[WorkRow]] = {}
     for item in items:
-        by_kind.setdefault(item.kind, []).append(WorkRow(item, *_work_link(item)))
-    kinds = [k for k in WORK_ORDER if k in by_kind] + sorted(set(by_kind) - set(WORK_ORDER))
-    return [
-        WorkGroup(k, WORK_LABELS.get(k, k), by_kind[k], sum(1 for r in by_kind[k] if r.item.overdue)) for k in kinds
-    ]
+        source = registry.work_kind_of(item.kind)
+        by_kind.setdefault(item.kind, []).append(WorkRow(item, item.url, source.action if source else ""))
+    labels = registry.work_labels()
+    kinds = sorted(by_kind, key=lambda kind: (registry.work_rank(kind), kind))
+    return [WorkGroup(k, labels.get(k, k), by_kind[k], sum(1 for r in by_kind[k] if r.item.overdue)) for k in kinds]
 
 
 # The worklist as .xlsx, in the page's order (kind, then overdue first): what to do, for whom, by when.
-WORKLIST_EXPORT: exports.ListExport[Item] = exports.ListExport(
+WORKLIST_EXPORT: exports.ListExport[WorkItem] = exports.ListExport(
     name="cases.worklist",
     title=gettext_lazy("待办事项"),
     columns=(
-        exports.Column(gettext_lazy("事项"), lambda item: WORK_LABELS.get(item.kind, item.kind), width=16),
+        exports.Column(gettext_lazy("事项"), lambda item: registry.work_labels().get(item.kind, item.kind), width=16),
         exports.Column(gettext_lazy("内容"), lambda item: item.title, width=30),
         exports.Column(gettext_lazy("期限"), lambda item: item.due, width=11),
         exports.Column(gettext_lazy("逾期"), lambda item: item.overdue, width=8),
     ),
     object_type="cases.worklist",
-    key=lambda item: item.case_id or item.notice_id,
+    key=lambda item: item.ref.get("case_id") or item.ref.get("notice_id"),
 )
 
 
@@ -1281,8 +1242,8 @@ def worklist(request: HttpRequest) -> HttpResponseBase:
             raise PermissionDenied  # as on the case list: the group reads, officers take lists away
         rows = [row.item for group in _work_groups(items) for row in group.rows]
         return exports.xlsx_response(request=request, export=WORKLIST_EXPORT, rows=rows, filters={})
-    case_ids = sorted({i.case_id for i in items if i.case_id})
-    notice_ids = sorted({i.notice_id for i in items if i.notice_id})
+    case_ids = sorted({i.ref["case_id"] for i in items if "case_id" in i.ref})
+    notice_ids = sorted({i.ref["notice_id"] for i in items if "notice_id" in i.ref})
     if items:
         with transaction.atomic():
             record_audit(

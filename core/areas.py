@@ -41,7 +41,8 @@ class NavEntry:
 
     label: Label
     url_name: str
-    roles: frozenset[str]
+    # Who sees it; None for every signed-in user.
+    roles: frozenset[str] | None = None
     # Position in the bar, lower first: 0 home, 100 hand-over, 200 cases, 300-700 areas, 800 statistics, 900 admin.
     order: int = 500
     # Only when this also holds for the user (e.g. an office officer of a given kind of office).
@@ -93,13 +94,17 @@ class WorkItem:
 class WorklistKind:
     """A source of worklist items. ``rows(user, on)`` is the one query (already scoped with ``visible_to``) that
     both the worklist and the home card's count read; ``item(row, on)`` turns a row into the item. ``labels`` names
-    every ``WorkItem.kind`` the source can give (a visit source gives ``visit_due`` and ``visit_overdue``)."""
+    every ``WorkItem.kind`` the source can give (a visit source gives ``visit_due`` and ``visit_overdue``) and
+    ``rank`` places each kind's section on the worklist page (lower first: the most pressing); ``action`` is the
+    link text that takes the user to where the item is done."""
 
     name: str
     labels: Mapping[str, Label]
     roles: frozenset[str]
     rows: Callable[[UserLike, dt.date], QuerySet[Any]]
     item: Callable[[Any, dt.date], WorkItem]
+    action: Label = ""
+    rank: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -237,7 +242,7 @@ class Registry:
             entry
             for area in self._areas.values()
             for entry in area.nav
-            if user.role in entry.roles and (entry.when is None or entry.when(user))
+            if (entry.roles is None or user.role in entry.roles) and (entry.when is None or entry.when(user))
         ]
         return sorted(entries, key=lambda entry: entry.order)
 
@@ -272,6 +277,14 @@ class Registry:
 
     def work_labels(self) -> dict[str, Label]:
         return {kind: label for source in self.worklist_kinds() for kind, label in source.labels.items()}
+
+    def work_kind_of(self, kind: str) -> WorklistKind | None:
+        """The source that gives items of ``kind``."""
+        return next((source for source in self.worklist_kinds() if kind in source.labels), None)
+
+    def work_rank(self, kind: str) -> int:
+        source = self.work_kind_of(kind)
+        return source.rank.get(kind, 500) if source else 1000
 
     # -- capabilities --------------------------------------------------------------------------------------------
     def capability(self, name: str) -> Capability:

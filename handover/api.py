@@ -277,13 +277,13 @@ def release(request: HttpRequest, notice_id: int, payload: ReleaseIn) -> dict[st
     summary="报到: the person reports to the receiving office; opens the case",
 )
 def check_in(request: HttpRequest, notice_id: int, payload: CheckInIn) -> Status[dict[str, int]]:
-    case = services.check_in(
+    opened = services.check_in(
         notice=_notice(request, notice_id),
         checked_in_on=payload.checked_in_on,
         method=payload.method,
         by=Actor.of(request),
     )
-    return Status(201, {"case_id": case.pk})
+    return Status(201, {"case_id": opened["case_id"]})
 
 
 @router.post(
@@ -292,7 +292,7 @@ def check_in(request: HttpRequest, notice_id: int, payload: CheckInIn) -> Status
     summary="补录: an office adds a person who arrived with no notice (checked in at once)",
 )
 def backfill(request: HttpRequest, payload: BackfillIn) -> Status[dict[str, int]]:
-    case = services.backfill(
+    opened = services.backfill(
         data=services.BackfillData(
             person=person_data(payload.person),
             released_on=payload.released_on,
@@ -304,8 +304,7 @@ def backfill(request: HttpRequest, payload: BackfillIn) -> Status[dict[str, int]
         ),
         by=Actor.of(request),
     )
-    assert case.notice_id is not None
-    return Status(201, {"case_id": case.pk, "notice_id": case.notice_id})
+    return Status(201, {"case_id": opened["case_id"], "notice_id": opened["notice_id"]})
 
 
 @router.get("/alerts", response=AlertList, summary="Open hand-over alerts and work items within reach")

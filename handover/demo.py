@@ -478,9 +478,8 @@ class _Player:
             facility_name="外省监狱",
             key_target=plan.key_target,
         )
-        case = services.backfill(data=data, by=office)
-        assert case.notice_id is not None
-        return ReleaseNotice.objects.get(pk=case.notice_id)
+        opened = services.backfill(data=data, by=office)
+        return ReleaseNotice.objects.get(pk=opened["notice_id"])
 
     def end_of_day(self, day: dt.date) -> None:
         """Demo only: the stamps the services took from today's clock during ``day``, moved back to ``day``.

@@ -2,11 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.jobs import job
 from handover.services import scan_deadlines
 
 
-@job("handover_deadlines")
 def handover_deadlines(as_of: dt.date) -> str:
     counts = scan_deadlines(as_of=as_of)
     return ", ".join(f"{name} {count}" for name, count in counts.items())

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case
-from cases.services import open_case
+from core.areas import fire
 from core.audit import Actor, record_audit
 from core.errors import DomainError, Forbidden
 from core.policy import deadline
@@ -29,6 +29,8 @@ from people.models import Custody, PreReleaseEducation, RiskLevel
 from people.services import CleanPerson, PersonData, RegionLookup, clean_person, find_or_create_person, find_region
 
 S = ReleaseNotice.Status
+# Fired inside check_in's transaction with notice=, checked_in_on=, by=; cases opens the case there.
+CHECKED_IN = "handover.checked_in"
 FACILITY_KINDS = (Organisation.Kind.PRISON, Organisation.Kind.DETENTION_CENTER)
 MAX_LIST_ITEMS = 20
 # TextChoices.values builds a new list on every access; the list import validates each of its rows here
@@ -440,9 +442,10 @@ def record_release(
 
 
 @transaction.atomic
-def check_in(*, notice: ReleaseNotice, checked_in_on: dt.date | None, method: str, by: Actor) -> Case:
-    """报到: the person reports; the case opens. A late check-in is still taken (the notice stays a missed intake
-    for its period)."""
+def check_in(*, notice: ReleaseNotice, checked_in_on: dt.date | None, method: str, by: Actor) -> dict[str, Any]:
+    """报到: the person reports; the case opens (the ``handover.checked_in`` hook). A late check-in is still taken
+    (the notice stays a missed intake for its period). Returns ``notice_id`` and what the hooks opened (``case_id``).
+    """
     assert by.user is not None
     notice = _locked(notice)
     _require_receiving(notice, by.user)
@@ -465,21 +468,14 @@ def check_in(*, notice: ReleaseNotice, checked_in_on: dt.date | None, method: st
         raise _conflict(notice, _("checked in"))
     if errors or checked_in_on is None:
         raise DomainError("invalid_check_in", _("The check-in cannot be recorded."), fields=errors)
-    if Case.objects.filter(person=notice.person, status__in=[Case.Status.ACTIVE, Case.Status.LOST_CONTACT]).exists():
-        raise DomainError("case_open", _("This person already has an open case."), status=409)
     notice.status = S.HANDED_OVER
     notice.checked_in_on = checked_in_on
     notice.check_in_method = method
     notice.save(update_fields=["status", "checked_in_on", "check_in_method", "updated_at"])
     _resolve_alerts(notice, timezone.localdate())
-    case = open_case(
-        person=notice.person,
-        office=notice.receiving_office,
-        opened_on=checked_in_on,
-        key_target=notice.key_target,
-        by=by,
-        notice_id=notice.pk,
-    )
+    # The areas above that start work at check-in (cases opens the case) run here, in this transaction: a refusal
+    # of theirs (an open case already) rolls the check-in back. They answer with what the event row should note.
+    opened = fire(CHECKED_IN, notice=notice, checked_in_on=checked_in_on, by=by)
     record_notice_event(
         notice=notice,
         action="checked_in",
@@ -487,7 +483,7 @@ def check_in(*, notice: ReleaseNotice, checked_in_on: dt.date | None, method: st
         data={
             "checked_in_on": checked_in_on.isoformat(),
             "method": method,
-            "case": case.pk,
+            "case": opened.get("case_id"),
             "late": notice.missed_on is not None,
         },
     )
@@ -496,9 +492,9 @@ def check_in(*, notice: ReleaseNotice, checked_in_on: dt.date | None, method: st
         action="notice.check_in",
         object_type="handover.releasenotice",
         object_id=notice.pk,
-        detail={"case": case.pk},
+        detail={"case": opened.get("case_id")},
     )
-    return case
+    return {"notice_id": notice.pk, **opened}
 
 
 @dataclass
@@ -513,7 +509,7 @@ class BackfillData:
 
 
 @transaction.atomic
-def backfill(*, data: BackfillData, by: Actor) -> Case:
+def backfill(*, data: BackfillData, by: Actor) -> dict[str, Any]:
     """补录: an office adds someone who arrived with no notice; the notice is recorded as released and handed over
     at once, so the person counts in the period's rates like everyone else."""
     assert by.user is not None

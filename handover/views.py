@@ -610,10 +610,10 @@ def notice_verify(request: HttpRequest, notice_id: int) -> HttpResponse:
 @require_POST
 def notice_check_in(request: HttpRequest, notice_id: int) -> HttpResponse:
     def action(notice: ReleaseNotice, data: dict[str, Any]) -> HttpResponse:
-        case = services.check_in(
+        opened = services.check_in(
             notice=notice, checked_in_on=data["checked_in_on"], method=data["method"], by=Actor.of(request)
         )
-        messages.success(request, _("已报到，帮教档案已建立（档案编号 %(id)s）。") % {"id": case.pk})
+        messages.success(request, _("已报到，帮教档案已建立（档案编号 %(id)s）。") % {"id": opened["case_id"]})
         return redirect("handover:notice", notice_id=notice.pk)
 
     return _act(
@@ -847,7 +847,7 @@ def backfill(request: HttpRequest) -> HttpResponse:
         data = _field_values(form)
         if not form.errors:
             try:
-                case = services.backfill(
+                opened = services.backfill(
                     data=services.BackfillData(
                         person=_person_data(data),
                         released_on=data.get("released_on"),
@@ -863,9 +863,10 @@ def backfill(request: HttpRequest) -> HttpResponse:
                 _refusal(exc)
                 add_domain_errors(form, exc)
             else:
-                messages.success(request, _("已补录并报到，帮教档案已建立（档案编号 %(id)s）。") % {"id": case.pk})
-                assert case.notice_id is not None
-                return redirect("handover:notice", notice_id=case.notice_id)
+                messages.success(
+                    request, _("已补录并报到，帮教档案已建立（档案编号 %(id)s）。") % {"id": opened["case_id"]}
+                )
+                return redirect("handover:notice", notice_id=opened["notice_id"])
         if not form.non_field_errors():
             form.add_error(None, _("补录信息有误，请按提示修改。"))
     return render(

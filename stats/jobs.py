@@ -2,14 +2,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.jobs import job
 from stats.services import roll_up_closed_days
 
 
-@job("register_rollup")
 def register_rollup(as_of: dt.date) -> str:
-    """The register roll-up of the closed day(s) (``stats.services.roll_up_closed_days``). Registered after the case
-    scan (``stats`` comes after ``cases`` in INSTALLED_APPS): the scan's closures and lost contacts of the night
+    """The register roll-up of the closed day(s) (``stats.services.roll_up_closed_days``). Runs after the case
+    scan (``after=`` in stats.contrib): the scan's closures and lost contacts of the night
     are dated ``as_of``, so they do not touch the day rolled up either way."""
     parts = []
     for result in roll_up_closed_days(as_of=as_of):

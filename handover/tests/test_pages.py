@@ -21,9 +21,9 @@ from anbang.testing import make_id_number, persona, send_notice
 from cases.models import Case
 from core.audit import Actor
 from core.models import AuditEvent
+from directory.navigation import NavItem, nav_for
 from handover import services
 from handover.models import Alert, ReleaseNotice
-from handover.navigation import handover_nav_items
 from people.models import Custody, Person
 
 pytestmark = pytest.mark.django_db
@@ -587,11 +587,11 @@ def test_it_lists_open_alerts_by_kind() -> None:
 
 
 def test_it_gives_each_role_its_navigation() -> None:
-    labels = {u: [str(i.label) for i in handover_nav_items(persona(u))] for u in ("facility_liaison", "office_officer")}
+    labels = {u: [str(i.label) for i in _handover_nav(u)] for u in ("facility_liaison", "office_officer")}
     assert labels["facility_liaison"] == ["释放通知书", "新建通知书", "批量导入"]
     assert "补录" in labels["office_officer"] and "退回待改派" not in labels["office_officer"]
-    assert "退回待改派" in [str(i.label) for i in handover_nav_items(persona("county_officer"))]
-    assert handover_nav_items(persona("volunteer")) == []
+    assert "退回待改派" in [str(i.label) for i in _handover_nav("county_officer")]
+    assert _handover_nav("volunteer") == []
 
 
 # --- list pages in a fixed number of queries ----------------------------------------------------------------------
@@ -639,3 +639,7 @@ def test_it_lists_30_notices_in_as_many_queries_as_one(
     # PostgreSQL, the advisory lock); the session save
     with django_assert_max_num_queries(20):
         client.get(path)
+
+
+def _handover_nav(username: str) -> list[NavItem]:
+    return [item for item in nav_for(persona(username)) if item.url.startswith("/handover/")]

@@ -98,7 +98,7 @@ def build_march() -> dict[str, ReleaseNotice]:
     # the night after the deadlines: B, C and F are missed intakes (B reports late afterwards)
     services.scan_deadlines(as_of=timezone.localdate())
     check_in(ReleaseNotice.objects.get(pk=n["B"].pk), d(2025, 4, 20))
-    case = services.backfill(
+    opened = services.backfill(
         data=services.BackfillData(
             person=person("壬九", 17, "320102001000"),
             released_on=d(2025, 3, 12),
@@ -109,6 +109,5 @@ def build_march() -> dict[str, ReleaseNotice]:
         ),
         by=Actor(persona("office_officer")),
     )
-    assert case.notice_id is not None
-    n["I"] = ReleaseNotice.objects.get(pk=case.notice_id)
+    n["I"] = ReleaseNotice.objects.get(pk=opened["notice_id"])
     return {key: ReleaseNotice.objects.get(pk=notice.pk) for key, notice in n.items()}

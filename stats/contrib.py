@@ -1,0 +1,54 @@
+"""What the statistics add: the 统计分析 entry and cards for the officers, and the nightly register roll-up."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from core.areas import Area, HomeCard, Job, NavEntry
+from directory.models import OFFICER_ROLES, Role
+from stats import jobs
+
+R = Role
+
+AREA = Area(
+    name="stats",
+    nav=[NavEntry(_("统计分析"), "stats:handover", OFFICER_ROLES, order=800)],
+    cards=[
+        HomeCard(
+            "stats.handover",
+            R.COUNTY_OFFICER,
+            _("衔接情况"),
+            _("全县通知、核查与报到的衔接进度。"),
+            url_name="stats:handover",
+            order=20,
+        ),
+        HomeCard(
+            "stats.city",
+            R.CITY_OFFICER,
+            _("统计分析"),
+            _("全市各项工作指标与趋势。"),
+            url_name="stats:handover",
+            order=10,
+        ),
+        HomeCard(
+            "stats.province",
+            R.PROVINCE_OFFICER,
+            _("统计分析"),
+            _("全省各项工作指标与趋势。"),
+            url_name="stats:handover",
+            order=10,
+        ),
+        HomeCard(
+            "stats.national",
+            R.NATIONAL_OFFICER,
+            _("统计分析"),
+            _("全国各项工作指标与趋势。"),
+            url_name="stats:handover",
+            order=10,
+        ),
+    ],
+    # After the case scan: its closures and lost contacts of the night are dated as_of, so they do not touch the
+    # closed day rolled up either way, but the order keeps the night's log readable.
+    jobs=[Job("register_rollup", jobs.register_rollup, after=("case_deadlines",))],
+    audit_labels={"stats.register_rollup": _("统计汇总")},
+)
