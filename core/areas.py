@@ -208,7 +208,6 @@ class Registry:
         if area.name in self._areas:
             raise ImproperlyConfigured(f"area {area.name!r} registered twice")
         self._areas[area.name] = area
-        self._check()
 
     def unregister(self, name: str) -> None:
         self._areas.pop(name, None)
@@ -218,6 +217,7 @@ class Registry:
         """``area`` registered for the duration of a block (the test suite's throwaway area)."""
         self.register(area)
         try:
+            self.check()
             yield area
         finally:
             self.unregister(area.name)
@@ -226,7 +226,8 @@ class Registry:
     def areas(self) -> list[Area]:
         return list(self._areas.values())
 
-    def _check(self) -> None:
+    def check(self) -> None:
+        """Refuse an ordering mistake or a name given twice, at start-up rather than in the night's job run."""
         # Fail at start-up on an ordering mistake or a duplicate name, not in the night's job run.
         self.jobs()
         self.demo_steps()
@@ -337,6 +338,7 @@ def discover() -> None:
         if not isinstance(area, Area):
             raise ImproperlyConfigured(f"{config.name}.contrib must define AREA = Area(...)")
         registry.register(area)
+    registry.check()
 
 
 # -- what pages, services and jobs call ------------------------------------------------------------------------------
