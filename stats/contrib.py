@@ -22,29 +22,13 @@ AREA = Area(
             url_name="stats:handover",
             order=20,
         ),
-        HomeCard(
-            "stats.city",
-            R.CITY_OFFICER,
-            _("统计分析"),
-            _("全市各项工作指标与趋势。"),
-            url_name="stats:handover",
-            order=10,
-        ),
-        HomeCard(
-            "stats.province",
-            R.PROVINCE_OFFICER,
-            _("统计分析"),
-            _("全省各项工作指标与趋势。"),
-            url_name="stats:handover",
-            order=10,
-        ),
-        HomeCard(
-            "stats.national",
-            R.NATIONAL_OFFICER,
-            _("统计分析"),
-            _("全国各项工作指标与趋势。"),
-            url_name="stats:handover",
-            order=10,
+        *(
+            HomeCard("stats.rates", role, _("统计分析"), hint, url_name="stats:handover", order=10)
+            for role, hint in (
+                (R.CITY_OFFICER, _("全市各项工作指标与趋势。")),
+                (R.PROVINCE_OFFICER, _("全省各项工作指标与趋势。")),
+                (R.NATIONAL_OFFICER, _("全国各项工作指标与趋势。")),
+            )
         ),
     ],
     # After the case scan: its closures and lost contacts of the night are dated as_of, so they do not touch the
