@@ -110,3 +110,20 @@ def test_it_runs_the_nights_jobs_in_their_declared_order() -> None:
     order = list(all_jobs())
     assert order.index("handover_deadlines") < order.index("case_deadlines") < order.index("register_rollup")
     assert order[-1] == "audit_head"
+
+
+@pytest.mark.parametrize(
+    ("username", "reads"),
+    [
+        ("office_officer", True),
+        ("county_officer", True),
+        ("facility_liaison", True),
+        ("social_worker", True),
+        ("police_officer", False),
+        ("base_manager", False),
+        ("system_admin", False),
+        ("audit_admin", False),
+    ],
+)
+def test_it_names_the_permission_over_childrens_records_apart_from_the_case(username: str, reads: bool) -> None:
+    assert can(persona(username), "children.read") is reads
