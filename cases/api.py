@@ -258,9 +258,8 @@ def agreement(request: HttpRequest, case_id: int, payload: AgreementIn) -> Statu
     summary="Add a note to the timeline (also the hukou office of a dual-managed case)",
 )
 def note(request: HttpRequest, case_id: int, payload: NoteIn) -> Status[dict[str, int]]:
-    case = _case(request, case_id)
-    services.add_note(case=case, note=payload.note, by=Actor.of(request))
-    return Status(201, {"id": case.events.order_by("-id").values_list("id", flat=True).first() or 0})
+    event = services.add_note(case=_case(request, case_id), note=payload.note, by=Actor.of(request))
+    return Status(201, {"id": event.pk})
 
 
 @router.post("/cases/{int:case_id}/risk", response=CaseOut, summary="Record a risk assessment (and key-target flag)")

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.events import EventRow, timeline_index
 from directory.models import Organisation, Region, Role
 from directory.reach import NOTHING, ReachQuerySet, in_region_subtree
 from people.models import Person, RiskLevel
@@ -158,20 +159,34 @@ class Case(models.Model):
         return self.hukou_office_id is not None and self.hukou_office_id != self.managing_office_id
 
 
-class CaseEvent(models.Model):
-    """The case timeline: one row per action (STYLE.md 5)."""
+class CaseEvent(EventRow):
+    """The case timeline: one row per action (STYLE.md 5), written by ``cases.services.record_case_event``."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField()
-    action = models.CharField(max_length=32)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    by_name = models.CharField(max_length=150, blank=True)
-    note = models.CharField(max_length=1000, blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    class Action(models.TextChoices):
+        OPENED = "opened", _("报到建档")
+        VISIT = "visit", _("走访")
+        NOTE = "note", _("备注")
+        GROUP_MEMBER_ADDED = "group_member_added", _("帮教小组增加成员")
+        GROUP_MEMBER_REMOVED = "group_member_removed", _("帮教小组成员退出")
+        AGREEMENT_SIGNED = "agreement_signed", _("签订帮教协议")
+        RISK = "risk", _("危险性评估")
+        SETTLEMENT = "settlement", _("安置情况变更")
+        TRANSFER_REQUESTED = "transfer_requested", _("申请移交")
+        TRANSFER_ACCEPTED = "transfer_accepted", _("移交已接收")
+        TRANSFER_DECLINED = "transfer_declined", _("移交被拒绝")
+        LOST_CONTACT = "lost_contact", _("脱管")
+        CONTACT_RESTORED = "contact_restored", _("恢复联系")
+        TRACE_SENT = "trace_sent", _("发出协查通报")
+        TRACE_ANSWERED = "trace_answered", _("协查反馈")
+        CLOSED = "closed", _("解除帮教")
 
-    class Meta:
-        ordering = ["id"]
-        indexes = [models.Index(fields=["case", "id"], name="case_event_idx")]
+    # no index of its own: case_event_idx leads with it
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
+    action = models.CharField(max_length=32, choices=Action.choices)
+
+    class Meta(EventRow.Meta):
+        # the case page's timeline and GET /cases/{id}/events: one case's rows by id
+        indexes = [timeline_index("case", name="case_event_idx")]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"

@@ -29,6 +29,7 @@ from cases.models import (
 )
 from core.audit import Actor, record_audit
 from core.errors import DomainError, Forbidden
+from core.events import SYSTEM, record_event
 from core.models import PolicyValue
 from core.policy import add_in_unit, deadline, parameter, policy_value
 from directory.models import Organisation, Role, User, level_of, region_prefix
@@ -41,18 +42,11 @@ from people.models import Person, RiskLevel
 
 def record_case_event(
     *, case: Case, action: str, by: Actor, note: str = "", data: dict[str, Any] | None = None
-) -> None:
-    user = by.user
-    CaseEvent.objects.create(
-        case=case,
-        at=timezone.now(),
-        action=action,
-        by=user,
-        by_name=(user.full_name or user.username) if user is not None else "system",
-        note=note[:1000],
-        data=data or {},
-    )
+) -> CaseEvent:
+    """One timeline row and its audit row; the row written (its id is the event's, whoever writes next)."""
+    event = record_event(CaseEvent, case=case, action=action, user=by.user, note=note, data=data)
     record_audit(actor=by, action=f"case.{action}", object_type="cases.case", object_id=case.pk, detail=data or {})
+    return event
 
 
 def is_case_officer(case: Case, user: User) -> bool:
@@ -254,8 +248,9 @@ def record_visit(
 
 
 @transaction.atomic
-def add_note(*, case: Case, note: str, by: Actor) -> None:
-    """A note on the timeline: case officers, the group, and the hukou office of a dual-managed case."""
+def add_note(*, case: Case, note: str, by: Actor) -> CaseEvent:
+    """A note on the timeline: case officers, the group, and the hukou office of a dual-managed case. Returns the
+    note's event row."""
     assert by.user is not None
     case = _locked(case)
     user = by.user
@@ -265,7 +260,7 @@ def add_note(*, case: Case, note: str, by: Actor) -> None:
     _require_open(case)
     if not note.strip():
         raise DomainError("invalid_input", _("The note is empty."), fields={"note": _("required")})
-    record_case_event(case=case, action="note", by=by, note=note.strip())
+    return record_case_event(case=case, action="note", by=by, note=note.strip())
 
 
 # --- group and agreement --------------------------------------------------------------------------------------------
@@ -681,8 +676,8 @@ def scan_cases(*, as_of: dt.date) -> dict[str, int]:
                 CaseEvent(
                     case_id=i,
                     at=now,
-                    action="closed",
-                    by_name="system",
+                    action=CaseEvent.Action.CLOSED,
+                    by_name=SYSTEM,
                     data={"reason": "period_expired", "closed_on": as_of.isoformat()},
                 )
                 for i in ids
@@ -705,8 +700,8 @@ def scan_cases(*, as_of: dt.date) -> dict[str, int]:
                 CaseEvent(
                     case_id=i,
                     at=now,
-                    action="lost_contact",
-                    by_name="system",
+                    action=CaseEvent.Action.LOST_CONTACT,
+                    by_name=SYSTEM,
                     data={"noted_on": as_of.isoformat(), "automatic": True},
                 )
                 for i in lost

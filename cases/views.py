@@ -74,26 +74,6 @@ TRACE_ROLES = OFFICER_ROLES | {Role.POLICE_OFFICER}
 TRACE_RECEIVER_ROLES = frozenset({Role.OFFICE_OFFICER, Role.POLICE_OFFICER})
 ESCALATION_ROLES = OFFICER_ROLES - {Role.OFFICE_OFFICER}
 
-# How the timeline names each CaseEvent action (cases.services).
-EVENT_LABELS: dict[str, Promise] = {
-    "opened": gettext_lazy("报到建档"),
-    "visit": gettext_lazy("走访"),
-    "note": gettext_lazy("备注"),
-    "group_member_added": gettext_lazy("帮教小组增加成员"),
-    "group_member_removed": gettext_lazy("帮教小组成员退出"),
-    "agreement_signed": gettext_lazy("签订帮教协议"),
-    "risk": gettext_lazy("危险性评估"),
-    "settlement": gettext_lazy("安置情况变更"),
-    "transfer_requested": gettext_lazy("申请移交"),
-    "transfer_accepted": gettext_lazy("移交已接收"),
-    "transfer_declined": gettext_lazy("移交被拒绝"),
-    "lost_contact": gettext_lazy("脱管"),
-    "contact_restored": gettext_lazy("恢复联系"),
-    "trace_sent": gettext_lazy("发出协查通报"),
-    "trace_answered": gettext_lazy("协查反馈"),
-    "closed": gettext_lazy("解除帮教"),
-}
-
 
 # --- who may see what ------------------------------------------------------------------------------------------------
 
@@ -410,9 +390,7 @@ def _timeline(events: Sequence[CaseEvent], *, hide_offence: bool) -> list[Timeli
         note = event.note
         if hide_offence and event.action == "closed" and (event.data or {}).get("reason") == "reoffended":
             note = ""  # the new offence: a volunteer never sees an offence (issue 4 §3)
-        entries.append(
-            TimelineEntry(event, EVENT_LABELS.get(event.action, event.action), _event_details(event, names), note)
-        )
+        entries.append(TimelineEntry(event, event.get_action_display(), _event_details(event, names), note))
     return entries
 
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.events import EventRow, timeline_index
 from directory.models import Organisation, Region
 from directory.reach import NOTHING, ReachQuerySet
 from people.models import Custody, Person
@@ -120,19 +121,27 @@ class ReleaseNotice(models.Model):
         return self.status in self.OPEN
 
 
-class NoticeEvent(models.Model):
-    """One row per transition of a notice: its history (STYLE.md 5)."""
+class NoticeEvent(EventRow):
+    """One row per transition of a notice: its history (STYLE.md 5), written by ``handover.events``."""
 
-    notice = models.ForeignKey(ReleaseNotice, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField()
-    action = models.CharField(max_length=32)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    by_name = models.CharField(max_length=150, blank=True)
-    note = models.CharField(max_length=500, blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    class Action(models.TextChoices):
+        SENT = "sent", _("监所发出通知书")
+        VERIFIED = "verified", _("司法所核查确认")
+        RETURNED = "returned", _("退回上级")
+        ROUTED = "routed", _("改派")
+        WITHDRAWN = "withdrawn", _("监所撤回")
+        RELEASED = "released", _("刑满释放")
+        CHECKED_IN = "checked_in", _("报到衔接")
+        MISSED = "missed", _("逾期未报到，列为漏管")
+        BACKFILLED = "backfilled", _("司法所补录")
 
-    class Meta:
-        ordering = ["id"]
+    # no index of its own: notice_event_idx leads with it
+    notice = models.ForeignKey(ReleaseNotice, on_delete=models.CASCADE, related_name="events", db_index=False)
+    action = models.CharField(max_length=32, choices=Action.choices)
+
+    class Meta(EventRow.Meta):
+        # the notice page's history, GET /notices/{id} and the exports' "who returned it": one notice's rows by id
+        indexes = [timeline_index("notice", name="notice_event_idx")]
 
     def __str__(self) -> str:
         return f"{self.notice_id} {self.action}"

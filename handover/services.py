@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.areas import fire
 from core.audit import Actor, record_audit
 from core.errors import DomainError, Forbidden
+from core.events import SYSTEM
 from core.policy import deadline
 from directory.models import Organisation, Region, Role, User
 from directory.reach import region_reach_prefix
@@ -594,7 +595,10 @@ def scan_deadlines(*, as_of: dt.date) -> dict[str, int]:
 
             now = timezone.now()
             NoticeEvent.objects.bulk_create(
-                [NoticeEvent(notice_id=i, at=now, action="missed", by_name="system") for i in missed_ids],
+                [
+                    NoticeEvent(notice_id=i, at=now, action=NoticeEvent.Action.MISSED, by_name=SYSTEM)
+                    for i in missed_ids
+                ],
                 batch_size=1000,
             )
             record_audit(

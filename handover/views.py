@@ -86,19 +86,6 @@ FIRST_72_ALERT_KINDS = (
 # the alerts that need someone to act now, shown in red; the others are reminders
 URGENT_ALERT_KINDS = frozenset({*FIRST_72_ALERT_KINDS, Alert.Kind.MISSED_INTAKE, Alert.Kind.VERIFICATION_OVERDUE})
 
-# How the history timeline names each event row's action (handover.events / services).
-EVENT_LABELS: dict[str, Promise] = {
-    "sent": gettext_lazy("监所发出通知书"),
-    "verified": gettext_lazy("司法所核查确认"),
-    "returned": gettext_lazy("退回上级"),
-    "routed": gettext_lazy("改派"),
-    "withdrawn": gettext_lazy("监所撤回"),
-    "released": gettext_lazy("刑满释放"),
-    "checked_in": gettext_lazy("报到衔接"),
-    "missed": gettext_lazy("逾期未报到，列为漏管"),
-    "backfilled": gettext_lazy("司法所补录"),
-}
-
 
 # --- who may see what ------------------------------------------------------------------------------------------------
 
@@ -427,7 +414,7 @@ def _timeline(events: Sequence[NoticeEvent]) -> list[TimelineEntry]:
             details.append(_("逾期报到（仍计入漏管）"))
         if data.get("facility"):
             details.append(_("原服刑监所：%(name)s") % {"name": data["facility"]})
-        entries.append(TimelineEntry(event, EVENT_LABELS.get(event.action, event.action), details))
+        entries.append(TimelineEntry(event, event.get_action_display(), details))
     return entries
 
 
