@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from cases import jobs, worklist
+from cases import demo, jobs, worklist
 from cases.services import open_case_at_check_in
-from core.areas import Area, HomeCard, Job, NavEntry
+from core.areas import Area, DemoStep, HomeCard, Job, NavEntry
 from directory.models import OFFICER_ROLES, Role
 from handover.services import CHECKED_IN
 
@@ -80,6 +80,8 @@ AREA = Area(
     # After the hand-over's scan: a person it marks missed tonight is not yet a case the case scan could touch.
     jobs=[Job("case_deadlines", jobs.case_deadlines, after=("handover_deadlines",))],
     hooks={CHECKED_IN: [open_case_at_check_in]},
+    # The cases the hand-over demo opened at check-in, given a life.
+    demo=[DemoStep("cases", demo.cases_step, after=("handover",))],
     audit_labels={
         "case.list": _("查阅帮教档案名单"),
         "case.scan": _("帮教档案期限扫描"),

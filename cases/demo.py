@@ -27,9 +27,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import random
-import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +36,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
-from stdnum.cn.ric import calc_check_digit
 
 from cases import services
 from cases.models import (
@@ -51,10 +49,12 @@ from cases.models import (
     Transfer,
     Visit,
 )
+from core.areas import DemoContext
 from core.audit import Actor
 from core.idnumbers import id_number_hash
 from core.policy import add_in_unit, deadline, parameter, policy_value
-from directory import services as directory_services
+from core.synthetic import COMMON_SURNAMES, MALE_GIVEN, STREETS, id_number, mobile_number, person_name, street_address
+from directory.demo import GUSU_OFFICER, add_gusu_officer
 from directory.models import Organisation, Role, User
 from handover import services as handover_services
 from handover.models import NoticeEvent, ReleaseNotice
@@ -65,15 +65,10 @@ T0, T1, T2, T3 = "320102001000", "320102002000", "320104001000", "320508001000"
 OFFICE = {township: f"SFS{township[:9]}" for township in (T0, T1, T2, T3)}
 POLICE_XUANWU = "GA320102"  # 玄武区公安分局: the demo police officer answers its trace requests
 OTHER_POLICE = ("GA320104", "GA320508")  # no demo user: what is sent there stays unanswered and escalates
-GUSU_OFFICER = ("office_officer_gusu", "演示姑苏司法所干部")  # the hand-over demo adds the same user
 HISTORY_DAYS = 425
 SCAN_DAYS = 45  # the nightly scan is replayed for the last six weeks (see _scan_nights)
 BACKFILL_WHEN_EMPTY = 150
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-MALE_GIVEN = "伟强磊军勇杰涛明超刚平辉鹏华飞斌波建国志海东林峰文宁亮成龙俊浩宇晨凯健云鑫永金兵春德忠"
-FEMALE_GIVEN = "芳娜敏静丽艳娟霞秀英玉兰萍红梅琳婷雪慧莉燕洁"
-STREETS = ("示范路", "和平路", "建设路", "长江路", "友谊路", "解放路", "新村", "花园路", "人民路", "光明巷")
 RELATIVES = ("父亲", "母亲", "配偶", "兄长", "姐姐", "弟弟", "儿子", "女儿")
 KEY_REASONS = ("涉毒", "暴力犯罪", "有重新犯罪倾向", "三无人员", "累犯", "家庭矛盾突出")
 NEW_OFFENCES = ("盗窃罪", "诈骗罪", "故意伤害罪", "寻衅滋事罪", "贩卖毒品罪", "危险驾驶罪")
@@ -145,17 +140,9 @@ class Life:
 # --- synthetic people for the office's backfills ------------------------------------------------------------------
 
 
-def _id_number(rng: random.Random, *, area: str, birth: dt.date, male: bool) -> str:
-    order = rng.randrange(0, 1000)
-    if (order % 2 == 1) != male:
-        order = (order + 1) % 1000
-    body = f"{area}{birth:%Y%m%d}{order:03d}"
-    return body + calc_check_digit(body + "0")  # stdnum ignores the last character it is given
-
-
 def _name(rng: random.Random, male: bool) -> str:
-    given = MALE_GIVEN if male else FEMALE_GIVEN
-    return rng.choice(SURNAMES) + "".join(rng.choice(given) for _ in range(rng.choice((1, 2))))
+    # the case demo's people draw from the most common surnames only
+    return person_name(rng, male=male, surnames=COMMON_SURNAMES)
 
 
 def _backfill_person(rng: random.Random, *, hukou: str, residence: str, opened: dt.date) -> PersonData:
@@ -167,10 +154,10 @@ def _backfill_person(rng: random.Random, *, hukou: str, residence: str, opened: 
         name=_name(rng, male),
         gender="male" if male else "female",
         birth_date=birth,
-        id_number=_id_number(rng, area=hukou[:6], birth=birth, male=male),
+        id_number=id_number(rng, area=hukou[:6], birth=birth, male=male),
         hukou_region=hukou,
         residence_region=residence,
-        residence_address=f"{rng.choice(STREETS)}{rng.randrange(1, 300)}号",
+        residence_address=street_address(rng),
     )
 
 
@@ -256,17 +243,17 @@ def _base(rng: random.Random, life: Life, today: dt.date, *, stop: dt.date) -> l
             {"part": "office_officer", "name": "officer"},  # the managing office's officer, by name
             {
                 "part": "village_cadre",
-                "name": f"{rng.choice(SURNAMES)}{rng.choice(MALE_GIVEN)}{rng.choice(MALE_GIVEN)}",
-                "phone": f"139{rng.randrange(10**7, 10**8)}",
+                "name": f"{rng.choice(COMMON_SURNAMES)}{rng.choice(MALE_GIVEN)}{rng.choice(MALE_GIVEN)}",
+                "phone": mobile_number(rng, prefix="139"),
             },
             {
                 "part": "family_member",
                 "name": f"{_name(rng, rng.random() < 0.5)}（{rng.choice(RELATIVES)}）",
-                "phone": f"138{rng.randrange(10**7, 10**8)}",
+                "phone": mobile_number(rng, prefix="138"),
             },
         ]
         if rng.random() < 0.25:
-            members.append({"part": "community_police", "name": f"{rng.choice(SURNAMES)}警官"})
+            members.append({"part": "community_police", "name": f"{rng.choice(COMMON_SURNAMES)}警官"})
         if xuanwu and (life.scenario == "volunteer_left" or rng.random() < 0.35):
             members.append({"part": "social_worker", "name": "", "username": "social_worker"})
         if xuanwu and (life.scenario == "volunteer_left" or rng.random() < 0.25):
@@ -681,20 +668,12 @@ class _Player:
 
 def _gusu_officer(users: dict[str, User], office: Organisation, password: str | None) -> User:
     """The officer of 姑苏区示范街道 (the hand-over demo adds them; so does this, if it runs first)."""
-    username, full_name = GUSU_OFFICER
-    if username in users:
-        return users[username]
+    if GUSU_OFFICER.username in users:
+        return users[GUSU_OFFICER.username]
     existing = User.objects.filter(role=Role.OFFICE_OFFICER, organisation=office, is_active=True).order_by("id").first()
     if existing is not None:
         return existing
-    return directory_services.create_user(
-        username=username,
-        password=password or secrets.token_urlsafe(18),
-        role=Role.OFFICE_OFFICER,
-        full_name=full_name,
-        organisation=office,
-        by=Actor.system(),
-    )
+    return add_gusu_officer(password)
 
 
 def _extra_lives(rng: random.Random, today: dt.date, *, start: int, empty: bool) -> list[Life]:
@@ -706,7 +685,7 @@ def _extra_lives(rng: random.Random, today: dt.date, *, start: int, empty: bool)
     def add(hukou: str, residence: str, opened: dt.date, key: bool, scenario: str) -> None:
         person = _backfill_person(rng, hukou=hukou, residence=residence, opened=opened)
         while person.id_number in used:
-            person.id_number = _id_number(rng, area=hukou[:6], birth=person.birth_date or opened, male=True)
+            person.id_number = id_number(rng, area=hukou[:6], birth=person.birth_date or opened, male=True)
             person.gender = "male"
         used.add(person.id_number)
         released = opened - dt.timedelta(days=_r(rng, 0, 10))
@@ -898,3 +877,10 @@ def _ordered(steps: list[Step]) -> list[Step]:
     decision that contact is lost); the sort of the agenda is stable within a day and case."""
     rank = {name: i for i, name in enumerate(ORDER)}
     return sorted(steps, key=lambda s: (s.on, rank.get(s.action, len(ORDER))))
+
+
+def cases_step(context: DemoContext) -> Sequence[str]:
+    """The demo step (cases.contrib), after the hand-over's: it gives the cases opened at check-in a life."""
+    counts = build_cases_demo(password=context.password)
+    shown = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k not in ("created", "seconds"))
+    return [f"cases demo: {shown}"]

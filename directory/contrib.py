@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from core import jobs
-from core.areas import Area, HomeCard, HomeIntro, Job, NavEntry
+from core.areas import Area, DemoStep, HomeCard, HomeIntro, Job, NavEntry
+from directory import demo
 from directory.models import Role
 
 R = Role
@@ -67,6 +68,8 @@ AREA = Area(
         NavEntry(_("接口文档"), "api:openapi-view", order=990),
     ],
     jobs=[Job("purge_login_failures", jobs.purge_login_failures)],
+    # The regions, organisations and one user per role every other demo step acts as; last, the sign-ins they made.
+    demo=[DemoStep("directory", demo.directory_step), DemoStep("sign_ins", demo.sign_ins_step, last=True)],
     audit_labels={
         "login": _("登录"),
         "logout": _("退出"),

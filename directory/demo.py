@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 
+from core.areas import DemoContext
 from core.audit import Actor
 from directory import services
 from directory.management.commands.load_regions import CPCA_FILE, read_region_csv
@@ -76,6 +79,10 @@ DEMO_USERS = [
     DemoUser("security_admin", Role.SECURITY_ADMIN, "ABB320000", "演示安全管理员"),
     DemoUser("audit_admin", Role.AUDIT_ADMIN, "ABB320000", "演示审计管理员"),
 ]
+# The justice office of 姑苏区示范街道 has no demo user above: the hand-over and case demos add this one to verify,
+# check in and manage its people (an office acts only on its own notices and cases), unless the office has an
+# officer already.
+GUSU_OFFICER = DemoUser("office_officer_gusu", Role.OFFICE_OFFICER, f"SFS{TOWNSHIPS[3][:9]}", "演示姑苏司法所干部")
 
 
 @transaction.atomic
@@ -103,3 +110,32 @@ def build_directory(*, password: str) -> None:
             )
         elif not user.check_password(password):
             services.set_password(user=user, password=password, by=actor)
+
+
+def add_gusu_officer(password: str | None) -> User:
+    """Create ``GUSU_OFFICER`` (with ``password``, or a random one without it)."""
+    return services.create_user(
+        username=GUSU_OFFICER.username,
+        password=password or secrets.token_urlsafe(18),
+        role=GUSU_OFFICER.role,
+        full_name=GUSU_OFFICER.full_name,
+        organisation=Organisation.objects.get(code=GUSU_OFFICER.organisation),
+        by=Actor.system(),
+    )
+
+
+# --- the demo steps (directory.contrib) -----------------------------------------------------------------------------
+
+
+def directory_step(context: DemoContext) -> Sequence[str]:
+    build_directory(password=context.password)
+    return []
+
+
+def sign_ins_step(context: DemoContext) -> Sequence[str]:
+    """The sign-ins the demo made, for whoever runs it (the last step: a later one may add the 姑苏 officer)."""
+    lines = [f"demo sign-ins (password for all: {context.password}):"]
+    lines += [f"  {demo.username:<18} {demo.full_name}" for demo in DEMO_USERS]
+    if User.objects.filter(username=GUSU_OFFICER.username).exists():
+        lines.append(f"  {GUSU_OFFICER.username:<18} {GUSU_OFFICER.full_name}")
+    return lines

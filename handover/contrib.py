@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from core.areas import Area, HomeCard, Job, NavEntry
+from core.areas import Area, DemoStep, HomeCard, Job, NavEntry
 from directory.models import OFFICER_ROLES, Role
-from handover import jobs, worklist
+from handover import demo, jobs, worklist
 
 R = Role
 FACILITY = frozenset({R.FACILITY_LIAISON})
@@ -83,6 +83,7 @@ AREA = Area(
     ],
     worklist=worklist.WORKLIST,
     jobs=[Job("handover_deadlines", jobs.handover_deadlines)],
+    demo=[DemoStep("handover", demo.handover_step, after=("directory",))],
     audit_labels={
         "notice.send": _("发送释放通知书"),
         "notice.verified": _("核查通知书"),

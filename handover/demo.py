@@ -1,7 +1,7 @@
 """Synthetic hand-over demo data (DESIGN §7): several hundred made-up people in every state of the hand-over.
 
-Never real people: names are drawn from common surnames and given-name characters, ID numbers are random with a
-valid GB 11643 check digit, addresses are invented. A fixed seed gives the same people on every machine.
+Never real people: names, ID numbers (random, with a valid GB 11643 check digit) and addresses are made up by
+``core.synthetic``. A fixed seed gives the same people on every machine.
 
 The history is *played*, not written: every person has a plan of dated steps (notice sent, verified or returned,
 routed, released with or without escort, checked in, withdrawn, backfilled), and the builder walks the calendar
@@ -19,22 +19,21 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-import secrets
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
-from stdnum.cn.ric import calc_check_digit
 
+from core.areas import DemoContext
 from core.audit import Actor
 from core.idnumbers import id_number_hash
 from core.policy import deadline
-from directory import services as directory_services
-from directory.demo import TOWNSHIPS, XUANWU
+from core.synthetic import SURNAMES, id_number, person_name, street_address
+from directory.demo import GUSU_OFFICER, TOWNSHIPS, XUANWU, add_gusu_officer
 from directory.models import Organisation, Role, User
 from handover import services
 from handover.models import Alert, NoticeEvent, ReleaseNotice
@@ -45,17 +44,6 @@ DEFAULT_SIZE = 360
 HISTORY_DAYS = 425  # about 14 months of releases, so the monthly trend has a shape
 CHECK_IN_DAYS = 30  # check_in_within_days, the national default (DESIGN §4); the demo regions override nothing
 
-# The justice office of 姑苏区示范街道 has no demo user in the directory; the demo adds one to verify and check in
-# its people (an office acts only on its own notices), unless the office has an officer already.
-GUSU_OFFICER = ("office_officer_gusu", "演示姑苏司法所干部", f"SFS{TOWNSHIPS[3][:9]}")
-
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-    "姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严武戴莫孔汤"
-)
-MALE_GIVEN = "伟强磊军勇杰涛明超刚平辉鹏华飞斌波建国志海东林峰文宁亮成龙俊浩宇晨凯健云鑫永金兵春德忠"
-FEMALE_GIVEN = "芳娜敏静丽艳娟霞秀英玉兰萍红梅琳婷雪慧莉燕洁"
-STREETS = ("示范路", "和平路", "建设路", "长江路", "友谊路", "解放路", "新村", "花园路", "人民路", "光明巷")
 OFFENCES = (
     ("盗窃罪", 30),
     ("诈骗罪", 16),
@@ -114,23 +102,13 @@ class DemoResult:
 # --- synthetic people -------------------------------------------------------------------------------------------------
 
 
-def id_number(rng: random.Random, *, area: str, birth: dt.date, male: bool) -> str:
-    """A random 18-character ID number with a valid GB 11643 check digit (odd order code for men)."""
-    order = rng.randrange(0, 1000)
-    if (order % 2 == 1) != male:
-        order = (order + 1) % 1000
-    body = f"{area}{birth:%Y%m%d}{order:03d}"
-    return body + calc_check_digit(body + "0")  # stdnum ignores the last character it is given
-
-
 def _weighted(rng: random.Random, pairs: tuple[tuple[str, int], ...]) -> str:
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
 
 
 def _person(rng: random.Random, used: set[str]) -> PersonData:
     male = rng.random() < 0.88  # most people leaving prison are men
-    given = MALE_GIVEN if male else FEMALE_GIVEN
-    name = rng.choice(SURNAMES) + "".join(rng.choice(given) for _ in range(rng.choice((1, 2))))
+    name = person_name(rng, male=male)
     hukou = _weighted(rng, HUKOU_WEIGHTS)
     birth = dt.date(1962, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 42))
     area = hukou[:6] if rng.random() < 0.9 else rng.choice(OTHER_ISSUE_AREAS)
@@ -145,7 +123,7 @@ def _person(rng: random.Random, used: set[str]) -> PersonData:
         id_number=number,
         hukou_region=hukou,
         residence_region=hukou,
-        residence_address=f"{rng.choice(STREETS)}{rng.randrange(1, 300)}号",
+        residence_address=street_address(rng),
     )
 
 
@@ -384,19 +362,19 @@ class _Player:
         self.facility = Actor(users["facility_liaison"])
         self.county = Actor(users["county_officer"])
         # any officer of that office will do (the test personas have one); only without one does the demo add its own
-        gusu = users.get(GUSU_OFFICER[0]) or next(
+        gusu = users.get(GUSU_OFFICER.username) or next(
             (
                 u
                 for u in sorted(users.values(), key=lambda u: u.pk)
                 if u.role == Role.OFFICE_OFFICER
                 and u.is_active
                 and u.organisation
-                and u.organisation.code == GUSU_OFFICER[2]
+                and u.organisation.code == GUSU_OFFICER.organisation
             ),
             None,
         )
         if gusu is None:
-            gusu = _gusu_officer(password)
+            gusu = add_gusu_officer(password)
         self.office_by_township = {
             TOWNSHIPS[0]: Actor(users["office_officer"]),
             TOWNSHIPS[1]: self.county,  # no office user in 示范二街道: the county officer acts for it (DESIGN §1)
@@ -521,18 +499,6 @@ def scan_nights(plans: list[Plan], *, today: dt.date) -> set[dt.date]:
     return nights
 
 
-def _gusu_officer(password: str | None) -> User:
-    username, full_name, office = GUSU_OFFICER
-    return directory_services.create_user(
-        username=username,
-        password=password or secrets.token_urlsafe(18),
-        role=Role.OFFICE_OFFICER,
-        full_name=full_name,
-        organisation=Organisation.objects.get(code=office),
-        by=Actor.system(),
-    )
-
-
 def demo_loaded(*, seed: int = 2026) -> bool:
     """True when this seed's people are already in the database (the first person's ID number is the mark)."""
     first = _person(random.Random(seed), set())  # noqa: S311 (the same draw as build_plans)
@@ -582,3 +548,16 @@ def build_handover_demo(
         alerts=Alert.objects.count(),
         seconds=(timezone.now() - clock).total_seconds(),
     )
+
+
+def handover_step(context: DemoContext) -> Sequence[str]:
+    """The demo step (handover.contrib): ``context.size`` people, ``DEFAULT_SIZE`` without it."""
+    size = DEFAULT_SIZE if context.size is None else context.size
+    result = build_handover_demo(password=context.password, size=size)
+    counts = ", ".join(f"{status} {n}" for status, n in sorted(result.counts.items()))
+    if not result.created:
+        return [f"hand-over demo: already loaded ({counts})"]
+    return [
+        f"hand-over demo: {sum(result.counts.values())} notices ({counts}), {result.alerts} alerts, "
+        f"{result.seconds:.1f} s"
+    ]

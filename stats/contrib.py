@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from core.areas import Area, HomeCard, Job, NavEntry
+from core.areas import Area, DemoStep, HomeCard, Job, NavEntry
 from directory.models import OFFICER_ROLES, Role
-from stats import jobs
+from stats import demo, jobs
 
 R = Role
 
@@ -35,4 +35,6 @@ AREA = Area(
     # closed day rolled up either way, but the order keeps the night's log readable.
     jobs=[Job("register_rollup", jobs.register_rollup, after=("case_deadlines",))],
     audit_labels={"stats.register_rollup": _("统计汇总")},
+    # A roll-up is the register as recorded when it is made: after the case demo has written it.
+    demo=[DemoStep("register_rollups", demo.register_rollups_step, after=("cases",))],
 )

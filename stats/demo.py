@@ -4,9 +4,11 @@ answered from the roll-ups as in production, where the nightly job has written o
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.utils import timezone
 
+from core.areas import DemoContext
 from stats.models import RegisterSnapshot
 from stats.services import roll_up_register
 
@@ -23,3 +25,9 @@ def build_register_rollups(*, days: int = DEMO_DAYS) -> int:
     for day in sorted(wanted - done):
         roll_up_register(day=day)
     return len(wanted - done)
+
+
+def register_rollups_step(context: DemoContext) -> Sequence[str]:
+    """The demo step (stats.contrib), after the case demo's."""
+    rolled_up = build_register_rollups()
+    return [f"register roll-ups: {rolled_up} days rolled up" if rolled_up else "register roll-ups: up to date"]

@@ -1,11 +1,12 @@
 """An area plugs in through its contrib module alone: the throwaway area of ``throwaway/contrib.py`` appears in the
-navigation, on the home page, in the worklist (page and API), in the capabilities, the metric families and the
-night's jobs, and no other file names it. And every role has a home, every worklist kind a label."""
+navigation, on the home page, in the worklist (page and API), in the capabilities, the metric families, the
+night's jobs and the demo, and no other file names it. And every role has a home, every worklist kind a label."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from io import StringIO
 
 import pytest
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from anbang.testing import PASSWORD, ApiClient, persona
 from anbang.tests.throwaway import contrib as throwaway
-from core.areas import can, registry, worklist_for
+from core.areas import DemoContext, can, registry, worklist_for
 from core.jobs import all_jobs
 from directory.models import Role
 
@@ -78,6 +79,32 @@ def test_it_runs_a_new_areas_job_in_its_declared_place(area: None) -> None:
     call_command("run_jobs", "--once", "--only", "throwaway_tidy", "--as-of", "2026-01-05", stdout=out)
     assert throwaway.RAN[-1] == dt.date(2026, 1, 5)
     assert "throwaway_tidy: tidied" in out.getvalue()
+
+
+def test_it_runs_a_new_areas_demo_step_in_its_declared_place(area: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    steps = registry.demo_steps()
+    names = [step.name for step in steps]
+    assert names.index("cases") < names.index("throwaway") < names.index("sign_ins")
+    ran: list[str] = []
+
+    def standing_in(name: str) -> Callable[[DemoContext], Sequence[str]]:
+        def run(context: DemoContext) -> Sequence[str]:
+            ran.append(name)
+            return [f"{name} ran"]
+
+        return run
+
+    # stand-ins for the other areas' steps (the real ones take seconds; their own tests run them)
+    stand_ins = [
+        step if step.name == "throwaway" else dataclasses.replace(step, run=standing_in(step.name)) for step in steps
+    ]
+    monkeypatch.setattr(registry, "demo_steps", lambda: stand_ins)
+    out = StringIO()
+    call_command("demo", "--size", "7", stdout=out)
+    assert ran == [name for name in names if name != "throwaway"]
+    assert throwaway.DEMO_RAN[-1].size == 7
+    lines = out.getvalue().splitlines()
+    assert lines.index("cases ran") < lines.index("throwaway demo: 7 ledgers") < lines.index("sign_ins ran")
 
 
 def test_it_forgets_the_throwaway_area_outside_the_test() -> None:

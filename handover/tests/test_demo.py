@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from core.idnumbers import normalize_id_number
 from core.models import AuditEvent
-from handover.demo import build_handover_demo, build_plans, id_number
+from core.synthetic import id_number
+from handover.demo import build_handover_demo, build_plans
 from handover.models import Alert, NoticeEvent, ReleaseNotice
 from people.models import Person
 

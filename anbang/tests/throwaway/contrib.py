@@ -1,23 +1,25 @@
 """A throwaway area, as a new app would declare itself: one module, nothing else in the system edited.
 
 It registers a navigation entry, a home card counted from its worklist kind, the kind itself, a capability, a
-metric family and a nightly job. ``anbang/tests/test_areas.py`` registers it and finds each where users and jobs
-meet it.
+metric family, a nightly job and a demo step. ``anbang/tests/test_areas.py`` registers it and finds each where users,
+jobs and the demo meet it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 
-from core.areas import Area, Capability, HomeCard, Job, NavEntry, WorkItem, WorklistKind
+from core.areas import Area, Capability, DemoContext, DemoStep, HomeCard, Job, NavEntry, WorkItem, WorklistKind
 from directory.models import Role, User
 
 OFFICE = frozenset({Role.OFFICE_OFFICER})
 RAN: list[dt.date] = []
+DEMO_RAN: list[DemoContext] = []
 
 
 def chores(user: User, on: dt.date) -> QuerySet[Any]:
@@ -32,6 +34,11 @@ def chore(user: User, on: dt.date) -> WorkItem:
 def tidy_up(as_of: dt.date) -> str:
     RAN.append(as_of)
     return "tidied"
+
+
+def demo_ledgers(context: DemoContext) -> Sequence[str]:
+    DEMO_RAN.append(context)
+    return [f"throwaway demo: {context.size} ledgers"]
 
 
 @dataclass(frozen=True)
@@ -54,5 +61,6 @@ AREA = Area(
     capabilities=[Capability("throwaway.tidy", lambda user, obj: user.role == Role.OFFICE_OFFICER, "整理台账")],
     metrics=[Family("throwaway.rates", "台账率")],
     jobs=[Job("throwaway_tidy", tidy_up, after=("case_deadlines",))],
+    demo=[DemoStep("throwaway", demo_ledgers, after=("cases",))],
     audit_labels={"throwaway.tidy": "整理台账"},
 )
