@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from cases import demo, jobs, worklist
+from cases.models import CaseEvent
 from cases.services import open_case_at_check_in
 from core.areas import Area, DemoStep, HomeCard, Job, NavEntry
 from directory.models import OFFICER_ROLES, Role
@@ -82,7 +83,9 @@ AREA = Area(
     hooks={CHECKED_IN: [open_case_at_check_in]},
     # The cases the hand-over demo opened at check-in, given a life.
     demo=[DemoStep("cases", demo.cases_step, after=("handover",))],
+    # every timeline action is also an audit action (case.<action>), under the timeline's label
     audit_labels={
+        **{f"case.{action.value}": action.label for action in CaseEvent.Action},
         "case.list": _("查阅帮教档案名单"),
         "case.scan": _("帮教档案期限扫描"),
     },

@@ -81,5 +81,11 @@ AREA = Area(
         "user.set_password": _("设置口令"),
         "user.enroll_totp": _("绑定动态口令"),
         "regions.load": _("导入行政区划"),
+        "admin.add": _("系统管理：新增"),
+        "admin.change": _("系统管理：修改"),
+        "policy.set": _("设置政策参数"),
+        "holiday.add": _("新增节假日调整"),
+        "holiday.change": _("修改节假日调整"),
+        "holiday.delete": _("删除节假日调整"),
     },
 )
