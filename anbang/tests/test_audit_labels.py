@@ -67,7 +67,7 @@ class Actions:
             return self.values(expr.body, at, depth) | self.values(expr.orelse, at, depth)
         if isinstance(expr, ast.JoinedStr):
             parts = [
-                {part.value} if isinstance(part, ast.Constant) else self.values(part.value, at, depth)
+                {str(part.value)} if isinstance(part, ast.Constant) else self.values(part.value, at, depth)
                 for part in expr.values
                 if isinstance(part, ast.Constant | ast.FormattedValue)
             ]
