@@ -1,4 +1,5 @@
-"""The .xlsx sheet reader of the list import: the fast path for plain sheets reads every cell exactly as expat does."""
+"""The spreadsheet reader (``core.spreadsheets``): .xlsx and .csv files read through ``open_table``, and the fast path
+of the .xlsx sheet reader, which reads every cell of a plain sheet exactly as expat does."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel
 
-from handover.imports import _check_sheet, _SharedStrings, _SheetReader
+from core.spreadsheets import _check_sheet, _SharedStrings, _SheetReader
 
 NS = (
     'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
