@@ -9,7 +9,7 @@ ANBANG_VAR_DIR, migrates a fresh SQLite database, builds the demo directory and 
 that database:
 
 - baseline: raw ``executemany`` of the same rows' values into a plain table (no validation, no encryption, no audit)
-- the .xlsx import and the .csv import through ``handover.imports.import_notices`` (as the facility liaison)
+- the .xlsx import and the .csv import through ``handover.importing.import_notices`` (as the facility liaison)
 - the .csv import again on the database it filled: every row unchanged (the idempotent re-send)
 
 Peak memory is the peak resident set size during the step minus the resident set size just before it (Linux
@@ -290,7 +290,7 @@ def run_import(path: Path, batch_size: int | None) -> Callable[[], int]:
 
         from core.audit import Actor
         from directory.models import User
-        from handover.imports import BATCH_SIZE, import_notices, start_import
+        from handover.importing import BATCH_SIZE, import_notices, start_import
 
         user = User.objects.select_related("organisation__region").get(username="facility_liaison")
         by = Actor(user=user)
@@ -365,7 +365,7 @@ def main() -> None:
 
         # what every server process does once, before its first import: load pypinyin's dictionaries (~50 MB) and
         # the import's modules (openpyxl's among them)
-        import handover.imports  # noqa: F401
+        import handover.importing  # noqa: F401
         from people.services import name_pinyin
 
         name_pinyin("张三")

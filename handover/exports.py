@@ -8,14 +8,18 @@ so that a long list costs one query per chunk, not one per row.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable
 from operator import attrgetter
 from typing import Any, Protocol, TypeVar
 
 from django.db.models import QuerySet
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
 from core.exports import Column, ListExport, id_number_column
 from directory.models import Region
 from handover.models import Alert, ReleaseNotice
@@ -153,3 +157,16 @@ ALERTS: ListExport[Alert] = ListExport(
 
 def alerts_with_export_relations(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
     return alerts.select_related(*(f"notice__{name}" for name in NOTICE_RELATED))
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    """``2025-03`` → (2025-03-01, 2025-04-01): the first day of the month and of the next (the month filter of the
+    未衔接 export)."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", month.strip())
+    if match is None or not 1 <= int(match[2]) <= 12:
+        raise DomainError(
+            "invalid_query", gettext("A month is YYYY-MM."), fields={"month": gettext("a month as YYYY-MM")}
+        )
+    first = dt.date(int(match[1]), int(match[2]), 1)
+    following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, following

@@ -1,4 +1,4 @@
-"""The monthly pre-release list as a file (DESIGN §5 import row; issue 3 §3): import with progress, the template,
+"""The monthly pre-release list as a file (DESIGN §5 import row): import with progress, the template,
 and the .xlsx exports of notice lists. Wired into /api/v1 beside ``handover.api``.
 
 Paths: ``/release-notices/import`` and the ``*.xlsx`` names are not integers, so ``/release-notices/{notice_id}``
@@ -21,7 +21,7 @@ from core.audit import Actor
 from core.errors import DomainError, NotFound
 from directory.api import current_user
 from handover import exports as notice_exports
-from handover import imports, selectors
+from handover import importing, selectors
 from handover.models import ImportJob, ReleaseNotice
 
 router = Router(tags=["handover import/export"])
@@ -29,7 +29,7 @@ router = Router(tags=["handover import/export"])
 XLSX_RESPONSE = {
     200: {
         "description": "an .xlsx workbook (attachment)",
-        "content": {imports.XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        "content": {exports.XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
     }
 }
 
@@ -96,8 +96,8 @@ hukou region and expected release date. A row whose person already has another o
 def import_list(request: HttpRequest, file: File[UploadedFile | None] = None, token: Form[str] = "") -> dict[str, Any]:
     upload = _upload(file)
     by = Actor.of(request)
-    job = imports.start_import(token=token or None, filename=upload.name or "", by=by)
-    result = imports.import_notices(
+    job = importing.start_import(token=token or None, filename=upload.name or "", by=by)
+    result = importing.import_notices(
         file=cast(IO[bytes], upload.file), filename=upload.name or "", facility=job.facility, by=by, progress=job
     )
     return result.as_dict()
@@ -117,9 +117,9 @@ def _upload(file: UploadedFile | None) -> UploadedFile:
     description=(
         "`status` is `running` while the file is read (`rows_done` of `rows_total`: rows below the header, counted "
         "in a first pass over the file, exact at the end; null until that pass is done), then `done` or `failed` "
-        f"(`message` says why). Counts and the first {imports.MAX_STORED_ERRORS} row errors grow as each batch of "
-        f"{imports.BATCH_SIZE} rows is committed. An import that stopped with its server (no batch for "
-        f"{imports.INTERRUPTED_AFTER.seconds // 60} minutes) reads as `failed`: its committed batches are kept, and "
+        f"(`message` says why). Counts and the first {importing.MAX_STORED_ERRORS} row errors grow as each batch of "
+        f"{importing.BATCH_SIZE} rows is committed. An import that stopped with its server (no batch for "
+        f"{importing.INTERRUPTED_AFTER.seconds // 60} minutes) reads as `failed`: its committed batches are kept, and "
         "sending the file again skips them as unchanged. Only the importing facility sees its imports; any other "
         "token is 404."
     ),
@@ -144,7 +144,7 @@ def import_progress(request: HttpRequest, token: str) -> dict[str, Any]:
 
 def _job_for(request: HttpRequest, token: str) -> ImportJob:
     user = current_user(request)
-    job = imports.import_job_for(user=user, token=token)
+    job = importing.import_job_for(user=user, token=token)
     if job is None:
         raise NotFound()
     return job
@@ -163,8 +163,8 @@ def _job_for(request: HttpRequest, token: str) -> ImportJob:
 )
 def template(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    content = imports.template_workbook(facility=user.organisation, today=timezone.localdate())
-    response = HttpResponse(content, content_type=imports.XLSX_CONTENT_TYPE)
+    content = importing.template_workbook(facility=user.organisation, today=timezone.localdate())
+    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = _attachment("预释放人员名单模板.xlsx")
     return response
 
@@ -231,7 +231,7 @@ def unmatched(request: HttpRequest, filters: Query[UnmatchedFilter]) -> FileResp
     )
     title = str(notice_exports.UNMATCHED.title)
     if filters.month:
-        first, following = imports.month_bounds(filters.month)
+        first, following = notice_exports.month_bounds(filters.month)
         notices = notices.filter(released_on__gte=first, released_on__lt=following)
         title = f"{title}-{filters.month}"
     return exports.xlsx_response(

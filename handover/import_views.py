@@ -1,4 +1,4 @@
-"""The facility liaison's import page (issue 3 §3): the upload form with the template link, progress while a long
+"""The facility liaison's import page: the upload form with the template link, progress while a long
 file is read, and the row errors at the end.
 
 With JavaScript (``static/js/import.js``) the form posts by ``fetch`` with a token it made, polls
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.audit import Actor
 from core.errors import DomainError
 from directory.models import Role, User
-from handover import imports
+from handover import importing
 from handover.models import ImportJob
 
 RECENT_IMPORTS = 10
@@ -66,8 +66,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             by = Actor.of(request)
             try:
-                job = imports.start_import(token=form.cleaned_data["token"] or None, filename=upload.name, by=by)
-                result = imports.import_notices(
+                job = importing.start_import(token=form.cleaned_data["token"] or None, filename=upload.name, by=by)
+                result = importing.import_notices(
                     file=cast(IO[bytes], upload.file),
                     filename=upload.name,
                     facility=job.facility,
@@ -101,16 +101,16 @@ def import_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_result(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     user = _liaison(request)
-    job = imports.import_job_for(user=user, token=str(token))
+    job = importing.import_job_for(user=user, token=str(token))
     if job is None:
         raise Http404
     return render(request, "handover/import.html", _context(user, form=ImportForm(), job=job))
 
 
 def _context(user: User, *, form: ImportForm, job: ImportJob | None = None) -> dict[str, Any]:
-    labels = {column.field: column.label for column in imports.COLUMNS}
+    labels = {column.field: column.label for column in importing.COLUMNS}
     labels["file"] = str(_("文件"))
-    recent = imports.recent_imports(user=user, limit=RECENT_IMPORTS)
+    recent = importing.recent_imports(user=user, limit=RECENT_IMPORTS)
     return {
         "form": form,
         "job": job,
@@ -119,9 +119,9 @@ def _context(user: User, *, form: ImportForm, job: ImportJob | None = None) -> d
         else [],
         "recent": recent,
         "column_labels": labels,
-        "columns": imports.COLUMNS,
+        "columns": importing.COLUMNS,
         "template_url": reverse("api:release_notice_template"),
         "progress_url": reverse("api:release_notice_import_progress", kwargs={"token": TOKEN_PLACEHOLDER}),
         "token_placeholder": TOKEN_PLACEHOLDER,
-        "max_errors": imports.MAX_STORED_ERRORS,
+        "max_errors": importing.MAX_STORED_ERRORS,
     }

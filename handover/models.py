@@ -213,7 +213,7 @@ class ImportJob(models.Model):
     started_at = models.DateTimeField(_("开始时间"))
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     # touched by every save of the running import (each batch): a running import not touched for long has stopped
-    # with its server (``handover.imports.INTERRUPTED_AFTER``)
+    # with its server (``handover.importing.INTERRUPTED_AFTER``)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -11,9 +11,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from anbang.testing import ApiClient, make_id_number, notice_body
+from core.exports import XLSX_CONTENT_TYPE
 from core.idnumbers import normalize_id_number
 from core.models import AuditEvent
-from handover.imports import COLUMNS, XLSX_CONTENT_TYPE
+from handover.importing import COLUMNS
 from handover.models import ReleaseNotice
 
 pytestmark = pytest.mark.django_db

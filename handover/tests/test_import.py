@@ -25,7 +25,8 @@ from core.errors import DomainError
 from core.models import AuditEvent
 from directory import services as directory_services
 from directory.models import Organisation, Role
-from handover.imports import COLUMNS, _Regions, import_notices, start_import
+from handover.importing import COLUMNS, import_notices, start_import
+from handover.importing.state import ImportState, Regions
 from handover.models import ImportJob, NoticeEvent, ReleaseNotice
 from handover.services import NoticeData, clean_notice
 from people.models import Custody, Person
@@ -553,7 +554,7 @@ def test_it_caps_the_errors_it_lists_and_counts_them_all(monkeypatch: pytest.Mon
     liaison = persona("facility_liaison")
     assert liaison.organisation is not None
     content = csv_bytes([row(i, name="", gender="x") for i in range(1, 8)])
-    monkeypatch.setattr("handover.imports.MAX_STORED_ERRORS", 5)
+    monkeypatch.setattr("handover.importing.state.MAX_STORED_ERRORS", 5)
     result = import_notices(
         file=io.BytesIO(content), filename="l.csv", facility=liaison.organisation, by=Actor(user=liaison)
     )
@@ -583,12 +584,11 @@ NAMES = [
 
 @pytest.mark.parametrize("name", NAMES)
 def test_it_reads_names_into_pinyin_exactly_as_the_person_search_does(name: str) -> None:
-    from handover.imports import _Import
     from people.services import name_pinyin
 
     liaison = persona("facility_liaison")
     assert liaison.organisation is not None
-    state = _Import(
+    state = ImportState(
         facility=liaison.organisation,
         by=Actor(user=liaison),
         user=liaison,
@@ -607,13 +607,12 @@ def test_it_reads_thousands_of_names_into_pinyin_exactly_as_the_person_search_do
 
     from pypinyin.constants import PHRASES_DICT
 
-    from handover.imports import _Import
     from people.services import name_pinyin
 
     rng = random.Random(2026)
     characters = [chr(code) for code in range(0x4E00, 0x9FA6)]
     words = sorted(word for word in PHRASES_DICT if 2 <= len(word) <= 3)
-    state = _Import(facility=None, by=None, user=None, today=None, result=None, job=None)  # type: ignore[arg-type]
+    state = ImportState(facility=None, by=None, user=None, today=None, result=None, job=None)  # type: ignore[arg-type]
     for _name in range(3000):
         name = "".join(rng.choice(characters) for _ in range(rng.randint(1, 4)))
         if rng.random() < 0.3:
@@ -667,7 +666,7 @@ def test_it_validates_a_row_with_the_region_memo_exactly_as_with_queries(
         expected: Any = clean_notice(data)
     except DomainError as exc:
         expected = exc.fields
-    regions = _Regions()
+    regions = Regions()
     for queries in (None, 0):  # the second row of the same regions from the memo alone
         with contextlib.nullcontext() if queries is None else django_assert_num_queries(queries):
             try:
@@ -678,7 +677,7 @@ def test_it_validates_a_row_with_the_region_memo_exactly_as_with_queries(
 
 
 def test_it_refuses_a_list_longer_than_the_limit_before_writing_anything(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("handover.imports.MAX_ROWS", 3)
+    monkeypatch.setattr("handover.importing.run.MAX_ROWS", 3)
     before = counts()
     for content, filename in (
         (csv_bytes([row(i) for i in range(1, 15)]), "l.csv"),
@@ -700,8 +699,8 @@ def test_it_reads_excel_escapes_in_shared_strings() -> None:
 
 
 def test_it_imports_a_sheet_that_is_not_plain_with_expat() -> None:
-    """A comment in the sheet and a formula in a row: the whole sheet is read by expat (test_import_reader.py
-    checks both readers give the same rows)."""
+    """A comment in the sheet and a formula in a row: the whole sheet is read by expat
+    (core/tests/test_spreadsheets.py checks both readers give the same rows)."""
     content = workbook_bytes([row(81, sentence_months=36), row(82)])
     source = zipfile.ZipFile(io.BytesIO(content))
     changed = io.BytesIO()
@@ -723,9 +722,9 @@ def test_it_runs_a_batch_again_when_a_concurrent_send_wins_a_race(monkeypatch: p
     hash): the batch rolls back and runs again, and counts once."""
     from django.db import IntegrityError
 
-    from handover import imports
+    from handover.importing import write
 
-    real = imports._write_batch
+    real = write.write_batch
     calls = {"n": 0}
 
     def racing(state: Any, valid: Any) -> Any:
@@ -735,7 +734,7 @@ def test_it_runs_a_batch_again_when_a_concurrent_send_wins_a_race(monkeypatch: p
             raise IntegrityError("UNIQUE constraint failed: people_person.id_number_hash")
         return real(state, valid)
 
-    monkeypatch.setattr(imports, "_write_batch", racing)
+    monkeypatch.setattr(write, "write_batch", racing)
     response = upload(csv_bytes([row(1), row(2), row(3, name="")]), "list.csv")
     body = response.json()
     assert (body["created"], body["error_count"], calls["n"]) == (2, 1, 2)

@@ -16,7 +16,7 @@ from core.audit import Actor
 from core.models import PolicyValue
 from core.policy import deadline
 from directory.models import Organisation, Region
-from handover.imports import COLUMNS, ImportResult, import_notices
+from handover.importing import COLUMNS, ImportResult, import_notices
 from handover.models import ReleaseNotice
 
 pytestmark = pytest.mark.django_db

@@ -1,16 +1,134 @@
-"""The .xlsx sheet reader of the list import: the fast path for plain sheets reads every cell exactly as expat does."""
+"""The spreadsheet reader (``core.spreadsheets``): .xlsx and .csv files read through ``open_table``, and the fast path
+of the .xlsx sheet reader, which reads every cell of a plain sheet exactly as expat does."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import zipfile
 from typing import Any
 
 import pytest
+from openpyxl import Workbook
 from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel
 
-from handover.imports import _check_sheet, _SharedStrings, _SheetReader
+from core.errors import DomainError
+from core.spreadsheets import Table, _check_sheet, _SharedStrings, _SheetReader, is_blank, open_table
+
+# --- files through open_table ---------------------------------------------------------------------------------------
+
+HEADER = ["name", "born", "months", "key", "note"]
+RECORDS: list[list[Any]] = [
+    ["张三", dt.date(1980, 1, 2), 36, True, None],
+    ["", None, None, None, None],
+    ["李四", dt.date(1999, 12, 31), 1.5, False, "备注;二"],
+]
+
+
+def xlsx_file(rows: list[list[Any]], *, title: str | None = None, second_sheet: bool = False) -> io.BytesIO:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    if title:
+        sheet.append([title])
+    for values in rows:
+        sheet.append(values)
+    if second_sheet:
+        workbook.create_sheet("说明").append(["not", "read"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def csv_file(rows: list[list[Any]], *, encoding: str = "utf-8") -> io.BytesIO:
+    text = io.StringIO(newline="")
+    csv.writer(text).writerows(rows)
+    return io.BytesIO(text.getvalue().encode(encoding))
+
+
+def read(file: io.BytesIO, filename: str, **limits: int) -> tuple[list[tuple[int, list[object]]], int | None]:
+    with open_table(file, filename, max_rows=limits.pop("max_rows", 100), **limits) as table:
+        assert isinstance(table, Table)
+        return [(number, list(values)) for number, values in table.rows], table.total
+
+
+def refusal(file: io.BytesIO, filename: str, **limits: int) -> str:
+    with pytest.raises(DomainError) as caught:
+        read(file, filename, **limits)
+    assert caught.value.code == "invalid_file" and set(caught.value.fields) == {"file"}
+    return caught.value.message
+
+
+def test_it_reads_a_workbook_made_by_openpyxl_with_each_cell_as_the_sheet_holds_it() -> None:
+    rows, total = read(xlsx_file([HEADER, *RECORDS], second_sheet=True), "名单.XLSX")
+    assert total == 4
+    assert [number for number, _values in rows] == [1, 2, 3, 4]
+    assert rows[0][1] == HEADER
+    assert rows[1][1] == ["张三", dt.datetime(1980, 1, 2), 36, True]  # openpyxl writes no empty trailing cell
+    assert is_blank(rows[2][1])
+    assert rows[3][1] == ["李四", dt.datetime(1999, 12, 31), 1.5, False, "备注;二"]
+
+
+def test_it_reads_a_csv_in_utf8_with_or_without_bom_and_in_gbk_as_text() -> None:
+    records = [HEADER, ["张三", "1980-01-02", "36", "是", ""], ["", "", "", "", ""]]
+    expected = [(1, HEADER), (2, ["张三", "1980-01-02", "36", "是", ""]), (3, ["", "", "", "", ""])]
+    for encoding in ("utf-8", "utf-8-sig", "gbk"):
+        rows, total = read(csv_file(records, encoding=encoding), "list.csv")
+        assert (rows, total) == (expected, 3), encoding
+
+
+def test_it_leaves_the_upload_open_for_its_owner() -> None:
+    for file, filename in ((csv_file([HEADER]), "l.csv"), (xlsx_file([HEADER]), "l.xlsx")):
+        read(file, filename)
+        assert not file.closed
+
+
+def test_it_counts_the_rows_before_giving_any_and_refuses_too_many() -> None:
+    rows: list[list[Any]] = [HEADER, *[["x", None, 1, True, None]] * 5]
+    assert read(csv_file(rows), "l.csv", max_rows=5, header_rows=1)[1] == 6
+    assert read(xlsx_file(rows), "l.xlsx", max_rows=5, header_rows=1)[1] == 6
+    for file, filename in ((csv_file(rows), "l.csv"), (xlsx_file(rows), "l.xlsx")):
+        assert "4" in refusal(file, filename, max_rows=4, header_rows=1)  # the limit it names
+
+
+@pytest.mark.parametrize(
+    ("content", "filename"),
+    [
+        (b"", "l.csv"),
+        (b"name\n", "l.xls"),
+        (b"name\n", "l.txt"),
+        (b"name\n", "l.xlsx"),  # not a zip
+        (b"PK\x03\x04 damaged", "l.xlsx"),
+        ("姓名\n".encode("utf-16"), "l.csv"),  # neither UTF-8 nor GB18030
+        (b"name\n" + b"x" * 200_000 + b"\n", "l.csv"),  # a field longer than csv's limit
+    ],
+    ids=["empty", "xls", "other", "not-a-workbook", "damaged", "utf-16", "field-too-long"],
+)
+def test_it_refuses_a_file_it_cannot_read_when_it_is_opened(content: bytes, filename: str) -> None:
+    refusal(io.BytesIO(content), filename)
+
+
+def test_it_refuses_a_file_larger_than_the_limit() -> None:
+    assert "1 MB" in refusal(csv_file([["x" * 100]] * 20_000), "l.csv", max_bytes=1 << 20)
+
+
+def test_it_refuses_a_sheet_that_breaks_after_the_first_pass_where_it_breaks() -> None:
+    content = xlsx_file([HEADER, ["a"], ["b"]]).getvalue()
+    source = zipfile.ZipFile(io.BytesIO(content))
+    changed = io.BytesIO()
+    with zipfile.ZipFile(changed, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.endswith("sheet1.xml"):
+                data = data.replace(b'<c r="A3"', b'<c r="ZZZZ3"', 1)  # past column XFD
+            target.writestr(item, data)
+    message = refusal(changed, "l.xlsx")
+    assert "2" in message  # the last row given
+
+
+# --- the sheet reader -----------------------------------------------------------------------------------------------
 
 NS = (
     'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
