@@ -13,7 +13,7 @@ from core import policy
 from core.audit import Actor
 from core.errors import DomainError
 from core.schemas import PolicyIn, PolicyList, PolicyQuery, PolicySetOut
-from directory.api import current_user, require_role
+from directory.api_auth import current_user, require_role
 from directory.models import Region, User
 
 router = Router(tags=["policy"])
