@@ -53,9 +53,9 @@ from cases.models import (
 )
 from core.audit import Actor
 from core.idnumbers import id_number_hash
-from core.policy import add_in_unit, deadline, parameter, policy_value
 from directory import services as directory_services
 from directory.models import Organisation, Role, User
+from directory.policy import add_in_unit, deadline, parameter, policy_value
 from handover import services as handover_services
 from handover.models import NoticeEvent, ReleaseNotice
 from people.models import Person

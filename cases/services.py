@@ -29,9 +29,8 @@ from cases.models import (
 )
 from core.audit import Actor, record_audit
 from core.errors import DomainError, Forbidden
-from core.models import PolicyValue
-from core.policy import add_in_unit, deadline, parameter, policy_value
-from directory.models import Organisation, Role, User, level_of, region_prefix
+from directory.models import Organisation, PolicyValue, Role, User, level_of, region_prefix
+from directory.policy import add_in_unit, deadline, parameter, policy_value
 from directory.reach import in_region_subtree, region_reach_prefix
 from handover.models import ReleaseNotice
 from people.models import Person, RiskLevel

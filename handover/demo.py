@@ -32,10 +32,10 @@ from stdnum.cn.ric import calc_check_digit
 
 from core.audit import Actor
 from core.idnumbers import id_number_hash
-from core.policy import deadline
 from directory import services as directory_services
 from directory.demo import TOWNSHIPS, XUANWU
 from directory.models import Organisation, Role, User
+from directory.policy import deadline
 from handover import services
 from handover.models import Alert, NoticeEvent, ReleaseNotice
 from people.models import Person

@@ -63,8 +63,8 @@ from pypinyin.seg.mmseg import p_set as _PHRASE_PREFIXES
 from core.audit import Actor, record_audit
 from core.errors import DomainError
 from core.idnumbers import id_number_hash
-from core.policy import deadline
 from directory.models import Organisation, Region, User
+from directory.policy import deadline
 from handover.models import ImportJob, NoticeEvent, ReleaseNotice
 from handover.services import CleanNotice, NoticeData, _require_facility, clean_notice, receiving_office_for
 from people.models import Custody, Gender, Person

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from core.areas import fire
 from core.audit import Actor, record_audit
 from core.errors import DomainError, Forbidden
-from core.policy import deadline
 from directory.models import Organisation, Region, Role, User
+from directory.policy import deadline
 from directory.reach import region_reach_prefix
 from handover.events import record_notice_event
 from handover.models import Alert, ReleaseNotice
