@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from core import jobs
 from core.areas import Area, HomeCard, HomeIntro, Job, NavEntry
+from directory import jobs
 from directory.models import Role
 
 R = Role
