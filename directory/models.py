@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -9,9 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fields import EncryptedTextField
 from directory.reach import ReachQuerySet
-
-if TYPE_CHECKING:
-    from directory.models import User as UserType
 
 
 def region_prefix(code: str, level: str) -> str:
@@ -99,7 +96,7 @@ class UserQuerySet(ReachQuerySet["User"]):
     region_fields = ("organisation__region",)
     admins_reach = True
 
-    def addressed_to(self, user: UserType) -> Q:
+    def addressed_to(self, user: User) -> Q:
         return Q(pk=user.pk)
 
 
@@ -173,11 +170,11 @@ OFFICER_ROLES = frozenset(
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 
-class AnbangUserManager(UserManager["UserType"]):
+class AnbangUserManager(UserManager["User"]):
     def get_queryset(self) -> UserQuerySet:
         return UserQuerySet(self.model, using=self._db)
 
-    def visible_to(self, user: UserType) -> models.QuerySet[UserType]:
+    def visible_to(self, user: User) -> models.QuerySet[User]:
         return self.get_queryset().visible_to(user)
 
 
@@ -207,6 +204,11 @@ class User(AbstractUser):
     @property
     def is_officer(self) -> bool:
         return self.role in OFFICER_ROLES
+
+    @property
+    def is_administrator(self) -> bool:
+        """One of the three administrators (system, security, audit: 等保 三员)."""
+        return self.role in ADMIN_ROLES
 
     @property
     def region_code(self) -> str | None:
