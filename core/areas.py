@@ -126,10 +126,11 @@ class MetricFamilyLike(Protocol):
 
 @dataclass(frozen=True)
 class DemoContext:
-    """What every demo step is given: the demo password and the requested size (people in the hand-over demo)."""
+    """What every demo step is given: the demo password and the requested size (people in the hand-over demo; None:
+    the area's own default)."""
 
     password: str
-    size: int
+    size: int | None = None
 
 
 @dataclass(frozen=True)
