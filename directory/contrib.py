@@ -1,6 +1,7 @@
 """What the directory adds: every role's home page (title, introduction and the cards of work whose area has not
-landed yet, which that area fills in by key), the navigation every user has, sign-in housekeeping and the labels
-of the account and organisation actions in the audit log."""
+landed yet, which that area fills in by key), the navigation every user has (the audit log's page among it), sign-in
+housekeeping, the demo directory and its sign-ins, and the labels of the account, organisation and audit log actions
+in the audit log."""
 
 from __future__ import annotations
 
@@ -93,5 +94,7 @@ AREA = Area(
         "user.set_password": _("设置口令"),
         "user.enroll_totp": _("绑定动态口令"),
         "regions.load": _("导入行政区划"),
+        "audit.view": _("查阅审计日志"),
+        "audit.verify": _("核验审计日志"),
     },
 )
