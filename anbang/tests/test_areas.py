@@ -112,17 +112,6 @@ def test_it_runs_the_nights_jobs_in_their_declared_order() -> None:
     assert order[-1] == "audit_head"
 
 
-def test_it_loads_each_areas_demo_after_the_one_it_builds_on_and_lists_the_sign_ins_last() -> None:
-    assert [step.name for step in registry.demo_steps()] == [
-        "directory",
-        "handover",
-        "cases",
-        "stats",
-        "directory.sign_ins",
-        "handover.sign_ins",
-    ]
-
-
 @pytest.mark.parametrize(
     ("username", "reads"),
     [
