@@ -6,22 +6,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from cases import jobs, worklist
-from cases.demo import build_cases_demo
 from cases.services import open_case_at_check_in
-from core.areas import Area, DemoContext, DemoStep, HomeCard, Job, NavEntry
+from core.areas import Area, HomeCard, Job, NavEntry
 from directory.models import OFFICER_ROLES, Role
 from handover.services import CHECKED_IN
 
 R = Role
 GROUP = frozenset({R.SOCIAL_WORKER, R.VOLUNTEER})
 POLICE = frozenset({R.POLICE_OFFICER})
-
-
-def load_demo(context: DemoContext) -> list[str]:
-    cases = build_cases_demo(password=context.password)
-    counts = ", ".join(f"{k} {v}" for k, v in sorted(cases.items()) if k not in ("created", "seconds"))
-    return [f"cases demo: {counts}"]
-
 
 AREA = Area(
     name="cases",
@@ -88,8 +80,6 @@ AREA = Area(
     # After the hand-over's scan: a person it marks missed tonight is not yet a case the case scan could touch.
     jobs=[Job("case_deadlines", jobs.case_deadlines, after=("handover_deadlines",))],
     hooks={CHECKED_IN: [open_case_at_check_in]},
-    # The cases demo opens the cases of the people the hand-over demo checked in.
-    demo=[DemoStep("cases", load_demo, after=("handover",))],
     audit_labels={
         "case.list": _("查阅帮教档案名单"),
         "case.scan": _("帮教档案期限扫描"),

@@ -126,11 +126,10 @@ class MetricFamilyLike(Protocol):
 
 @dataclass(frozen=True)
 class DemoContext:
-    """What every demo step is given: the demo password and the requested size (people in the hand-over demo; None:
-    the area's own default)."""
+    """What every demo step is given: the demo password and the requested size (people in the hand-over demo)."""
 
     password: str
-    size: int | None = None
+    size: int
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from core.areas import Area, DemoContext, DemoStep, HomeCard, HomeIntro, Job, NavEntry
+from core.areas import Area, HomeCard, HomeIntro, Job, NavEntry
 from directory import jobs
-from directory.demo import DEMO_USERS, build_directory
 from directory.models import Role
 
 R = Role
@@ -58,19 +57,6 @@ ADMIN_CARDS = [
     ),
 ]
 
-
-def load_demo(context: DemoContext) -> list[str]:
-    build_directory(password=context.password)
-    return []
-
-
-def demo_sign_ins(context: DemoContext) -> list[str]:
-    return [
-        f"demo sign-ins (password for all: {context.password}):",
-        *(f"  {demo.username:<18} {demo.full_name}" for demo in DEMO_USERS),
-    ]
-
-
 AREA = Area(
     name="directory",
     homes=HOMES,
@@ -82,7 +68,6 @@ AREA = Area(
         NavEntry(_("接口文档"), "api:openapi-view", order=990),
     ],
     jobs=[Job("purge_login_failures", jobs.purge_login_failures)],
-    demo=[DemoStep("directory", load_demo), DemoStep("directory.sign_ins", demo_sign_ins, last=True)],
     audit_labels={
         "login": _("登录"),
         "logout": _("退出"),

@@ -5,34 +5,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from core.areas import Area, DemoContext, DemoStep, HomeCard, Job, NavEntry
-from directory.models import OFFICER_ROLES, Role, User
+from core.areas import Area, HomeCard, Job, NavEntry
+from directory.models import OFFICER_ROLES, Role
 from handover import jobs, worklist
-from handover.demo import DEFAULT_SIZE, GUSU_OFFICER, build_handover_demo
 
 R = Role
 FACILITY = frozenset({R.FACILITY_LIAISON})
 ROUTING_ROLES = frozenset({R.COUNTY_OFFICER, R.CITY_OFFICER, R.PROVINCE_OFFICER})
-
-
-def load_demo(context: DemoContext) -> list[str]:
-    size = DEFAULT_SIZE if context.size is None else context.size
-    result = build_handover_demo(password=context.password, size=size)
-    counts = ", ".join(f"{status} {n}" for status, n in sorted(result.counts.items()))
-    if result.created:
-        return [
-            f"hand-over demo: {sum(result.counts.values())} notices ({counts}), {result.alerts} alerts, "
-            f"{result.seconds:.1f} s"
-        ]
-    return [f"hand-over demo: already loaded ({counts})"]
-
-
-def demo_sign_ins(context: DemoContext) -> list[str]:
-    """The one demo user the hand-over adds (the 姑苏 office officer), after the directory's."""
-    if User.objects.filter(username=GUSU_OFFICER[0]).exists():
-        return [f"  {GUSU_OFFICER[0]:<18} {GUSU_OFFICER[1]}"]
-    return []
-
 
 AREA = Area(
     name="handover",
@@ -104,10 +83,6 @@ AREA = Area(
     ],
     worklist=worklist.WORKLIST,
     jobs=[Job("handover_deadlines", jobs.handover_deadlines)],
-    demo=[
-        DemoStep("handover", load_demo, after=("directory",)),
-        DemoStep("handover.sign_ins", demo_sign_ins, after=("directory.sign_ins",), last=True),
-    ],
     audit_labels={
         "notice.send": _("发送释放通知书"),
         "notice.verified": _("核查通知书"),

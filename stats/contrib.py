@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from core.areas import Area, DemoContext, DemoStep, HomeCard, Job, NavEntry
+from core.areas import Area, HomeCard, Job, NavEntry
 from directory.models import OFFICER_ROLES, Role
 from stats import jobs
-from stats.demo import build_register_rollups
 
 R = Role
-
-
-def load_demo(context: DemoContext) -> list[str]:
-    rolled_up = build_register_rollups()
-    return [f"register roll-ups: {rolled_up} days rolled up" if rolled_up else "register roll-ups: up to date"]
-
 
 AREA = Area(
     name="stats",
@@ -41,7 +34,5 @@ AREA = Area(
     # After the case scan: its closures and lost contacts of the night are dated as_of, so they do not touch the
     # closed day rolled up either way, but the order keeps the night's log readable.
     jobs=[Job("register_rollup", jobs.register_rollup, after=("case_deadlines",))],
-    # Rolls up the register of the cases the cases demo opened.
-    demo=[DemoStep("stats", load_demo, after=("cases",))],
     audit_labels={"stats.register_rollup": _("统计汇总")},
 )
