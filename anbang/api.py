@@ -10,10 +10,10 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from cases.api import router as cases_router
-from core.api import router as core_router
 from core.errors import DomainError
 from directory.api import router as directory_router
 from directory.auth import API_AUTH
+from directory.policy_api import router as policy_router
 from handover.api import router as handover_router
 from handover.import_api import router as handover_import_router
 from stats.api import router as stats_router
@@ -76,7 +76,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/", directory_router)
-api.add_router("/", core_router)
+api.add_router("/", policy_router)
 api.add_router("/", handover_router)
 api.add_router("/", handover_import_router)
 api.add_router("/", cases_router)

@@ -11,7 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("core.urls")),
+    path("", include("directory.audit_urls")),
     path("", include("directory.urls")),
     path("handover/import/", include("handover.import_urls")),
     path("handover/", include("handover.urls")),

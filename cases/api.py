@@ -42,7 +42,7 @@ from core.areas import worklist_for
 from core.audit import Actor, record_audit
 from core.errors import DomainError
 from core.idnumbers import mask_id_number
-from directory.api import current_user
+from directory.api_auth import current_user
 from directory.models import Organisation, Region, Role
 
 router = Router(tags=["cases"])

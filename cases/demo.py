@@ -52,10 +52,10 @@ from cases.models import (
 from core.areas import DemoContext
 from core.audit import Actor
 from core.idnumbers import id_number_hash
-from core.policy import add_in_unit, deadline, parameter, policy_value
 from core.synthetic import COMMON_SURNAMES, MALE_GIVEN, STREETS, id_number, mobile_number, person_name, street_address
 from directory.demo import GUSU_OFFICER, add_gusu_officer
 from directory.models import Organisation, Role, User
+from directory.policy import add_in_unit, deadline, parameter, policy_value
 from handover import services as handover_services
 from handover.models import NoticeEvent, ReleaseNotice
 from people.models import Person

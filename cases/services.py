@@ -30,10 +30,10 @@ from cases.models import (
 from core.audit import Actor, record_audit
 from core.errors import DomainError, Forbidden
 from core.events import SYSTEM, record_event
-from core.models import PolicyValue
-from core.policy import add_in_unit, deadline, parameter, policy_value
-from directory.models import Organisation, Role, User, level_of, region_prefix
+from directory.models import Organisation, PolicyValue, Role, User, level_of, region_prefix
+from directory.policy import add_in_unit, deadline, parameter, policy_value
 from directory.reach import in_region_subtree, region_reach_prefix
+from directory.selectors import justice_office_of_township
 from handover.models import ReleaseNotice
 from people.models import Person, RiskLevel
 
@@ -95,17 +95,6 @@ def visit_interval(case: Case, on: dt.date) -> int:
 # --- opening --------------------------------------------------------------------------------------------------------
 
 
-def _office_of_township(region_code: str | None) -> Organisation | None:
-    if not region_code or (region_code[9:] == "000" and region_code[6:9] == "000"):
-        return None
-    township = region_code[:9] + "000"
-    return (
-        Organisation.objects.filter(kind=Organisation.Kind.JUSTICE_OFFICE, region_id=township, is_active=True)
-        .select_related("region")
-        .first()
-    )
-
-
 def open_case(
     *,
     person: Person,
@@ -122,11 +111,11 @@ def open_case(
     Dual management (双列管, DESIGN §2.7): when the residence township differs from the hukou township, the
     residence office manages the case and the hukou office keeps seeing it; the person counts once, where managed.
     """
-    hukou_office = _office_of_township(person.hukou_region_id) or office
+    hukou_office = justice_office_of_township(person.hukou_region_id) or office
     managing = office
     residence = person.residence_region_id
     if residence and person.hukou_region_id and residence[:9] != person.hukou_region_id[:9]:
-        managing = _office_of_township(residence) or office
+        managing = justice_office_of_township(residence) or office
     period_name = (
         "assistance_period_years" if origin == Case.Origin.PRISON else "assistance_period_years_after_correction"
     )

@@ -31,9 +31,10 @@ from core.crypto import keyed_hash
 from core.models import AuditEvent
 
 if TYPE_CHECKING:
+    # ``_User`` is django-stubs' name for settings.AUTH_USER_MODEL (its mypy plugin resolves it to the project's user
+    # model), so core types the actor without importing the app above it that defines users.
     from django.contrib.auth.models import AnonymousUser
-
-    from directory.models import User
+    from django.contrib.auth.models import _User as User
 
 GENESIS = "0" * 64
 _ADVISORY_LOCK_KEY = 0x616E62616E67  # "anbang"

@@ -15,8 +15,6 @@ AREA = Area(
         Job("audit_head", jobs.audit_head, last=True),
     ],
     audit_labels={
-        "audit.view": _("查阅审计日志"),
-        "audit.verify": _("核验审计日志"),
         "export": _("导出名单"),
         "person.list": _("查阅人员名单"),
         "person.read": _("查阅人员信息"),

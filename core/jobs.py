@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from core.areas import registry
+from core.audit import head
 
 JobFunc = Callable[[dt.date], str]
 
@@ -30,18 +30,8 @@ def clear_expired_sessions(as_of: dt.date) -> str:
     return f"{deleted} expired sessions removed"
 
 
-def purge_login_failures(as_of: dt.date) -> str:
-    from directory.models import LoginFailure
-
-    cutoff = timezone.now() - dt.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
-    deleted, _ = LoginFailure.objects.filter(at__lt=cutoff).delete()
-    return f"{deleted} old sign-in failures removed"
-
-
 def audit_head(as_of: dt.date) -> str:
     """The audit chain's head, into the job log (cron's mail, the journal): kept apart from the database, it lets
     ``verify_audit --head ID:HASH`` prove later that no row up to it was deleted (core.audit)."""
-    from core.audit import head
-
     found = head()
     return "audit log empty" if found is None else f"audit head {found[0]}:{found[1]}"

@@ -51,49 +51,6 @@ class AuditEvent(models.Model):
         )
 
 
-class PolicyValue(models.Model):
-    """A policy parameter's value for a region (null: national) from a date on (DESIGN §4).
-
-    The value in force for a region on a day is the row of the nearest enclosing region (county, then city,
-    then province, then national) with the latest ``effective_from`` not after that day; the code's national
-    default applies when no row matches (see ``core.policy``).
-    """
-
-    name = models.CharField(_("参数"), max_length=64)
-    region = models.ForeignKey(
-        "directory.Region", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("地区")
-    )
-    value = models.PositiveIntegerField(_("取值"))
-    effective_from = models.DateField(_("生效日期"))
-    note = models.CharField(_("依据"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("政策参数")
-        verbose_name_plural = _("政策参数")
-        constraints = [
-            # one value per parameter, region and day; NULL (national) needs its own partial constraint because
-            # NULLs are distinct in unique indexes on both SQLite and PostgreSQL
-            models.UniqueConstraint(
-                fields=["name", "region", "effective_from"],
-                condition=models.Q(region__isnull=False),
-                name="policy_one_regional_value_per_day",
-            ),
-            models.UniqueConstraint(
-                fields=["name", "effective_from"],
-                condition=models.Q(region__isnull=True),
-                name="policy_one_national_value_per_day",
-            ),
-        ]
-        indexes = [
-            # core.policy.policy_value: rows of one parameter for a region chain, latest first
-            models.Index(fields=["name", "region", "-effective_from"], name="policy_lookup_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name}={self.value} ({self.region_id or 'national'} from {self.effective_from})"
-
-
 class Holiday(models.Model):
     """A day an administrator enters for years the ``chinese-calendar`` package does not know yet.
 

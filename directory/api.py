@@ -6,24 +6,14 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from core.audit import Actor, client_ip
-from core.errors import DomainError, Forbidden
+from core.errors import DomainError
 from core.idnumbers import mask_id_number
 from directory import selectors, services
+from directory.api_auth import current_user, require_role
 from directory.models import Organisation, Role, User
 from directory.schemas import MeOut, OrganisationList, TokenIn, TokenOut, UserIn, UserOut
 
 router = Router(tags=["directory"])
-
-
-def current_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def require_role(user: User, *roles: str) -> None:
-    if user.role not in roles:
-        raise Forbidden(_("Your role may not do this."))
 
 
 def _org_ref(org: Organisation | None) -> dict[str, str] | None:

@@ -1,14 +1,14 @@
 """What the directory adds: every role's home page (title, introduction and the cards of work whose area has not
-landed yet, which that area fills in by key), the navigation every user has, sign-in housekeeping and the labels
-of the account and organisation actions in the audit log."""
+landed yet, which that area fills in by key), the navigation every user has (the audit log's page among it), sign-in
+housekeeping, the demo directory and its sign-ins, and the labels of the account, organisation and audit log actions
+in the audit log."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from core import jobs
 from core.areas import Area, DemoStep, HomeCard, HomeIntro, Job, NavEntry
-from directory import demo
+from directory import demo, jobs
 from directory.models import Role
 
 R = Role
@@ -87,5 +87,7 @@ AREA = Area(
         "holiday.add": _("新增节假日调整"),
         "holiday.change": _("修改节假日调整"),
         "holiday.delete": _("删除节假日调整"),
+        "audit.view": _("查阅审计日志"),
+        "audit.verify": _("核验审计日志"),
     },
 )

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -9,9 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fields import EncryptedTextField
 from directory.reach import ReachQuerySet
-
-if TYPE_CHECKING:
-    from directory.models import User as UserType
 
 
 def region_prefix(code: str, level: str) -> str:
@@ -99,7 +96,7 @@ class UserQuerySet(ReachQuerySet["User"]):
     region_fields = ("organisation__region",)
     admins_reach = True
 
-    def addressed_to(self, user: UserType) -> Q:
+    def addressed_to(self, user: User) -> Q:
         return Q(pk=user.pk)
 
 
@@ -173,11 +170,11 @@ OFFICER_ROLES = frozenset(
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 
-class AnbangUserManager(UserManager["UserType"]):
+class AnbangUserManager(UserManager["User"]):
     def get_queryset(self) -> UserQuerySet:
         return UserQuerySet(self.model, using=self._db)
 
-    def visible_to(self, user: UserType) -> models.QuerySet[UserType]:
+    def visible_to(self, user: User) -> models.QuerySet[User]:
         return self.get_queryset().visible_to(user)
 
 
@@ -207,6 +204,11 @@ class User(AbstractUser):
     @property
     def is_officer(self) -> bool:
         return self.role in OFFICER_ROLES
+
+    @property
+    def is_administrator(self) -> bool:
+        """One of the three administrators (system, security, audit: 等保 三员)."""
+        return self.role in ADMIN_ROLES
 
     @property
     def region_code(self) -> str | None:
@@ -247,3 +249,46 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username}@{self.ip} {self.at}"
+
+
+class PolicyValue(models.Model):
+    """A policy parameter's value for a region (null: national) from a date on (DESIGN §4).
+
+    The value in force for a region on a day is the row of the nearest enclosing region (county, then city,
+    then province, then national) with the latest ``effective_from`` not after that day; the code's national
+    default applies when no row matches (see ``directory.policy``).
+    """
+
+    name = models.CharField(_("参数"), max_length=64)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("地区"))
+    value = models.PositiveIntegerField(_("取值"))
+    effective_from = models.DateField(_("生效日期"))
+    note = models.CharField(_("依据"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # The table keeps the name it was created with in the core app, so moving the model moved no data.
+        db_table = "core_policyvalue"
+        verbose_name = _("政策参数")
+        verbose_name_plural = _("政策参数")
+        constraints = [
+            # one value per parameter, region and day; NULL (national) needs its own partial constraint because
+            # NULLs are distinct in unique indexes on both SQLite and PostgreSQL
+            models.UniqueConstraint(
+                fields=["name", "region", "effective_from"],
+                condition=models.Q(region__isnull=False),
+                name="policy_one_regional_value_per_day",
+            ),
+            models.UniqueConstraint(
+                fields=["name", "effective_from"],
+                condition=models.Q(region__isnull=True),
+                name="policy_one_national_value_per_day",
+            ),
+        ]
+        indexes = [
+            # directory.policy.policy_value: rows of one parameter for a region chain, latest first
+            models.Index(fields=["name", "region", "-effective_from"], name="policy_lookup_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value} ({self.region_id or 'national'} from {self.effective_from})"

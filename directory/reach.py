@@ -14,9 +14,11 @@ from django.db import models
 from django.db.models import Q
 
 if TYPE_CHECKING:
+    # directory.models builds its querysets on ReachQuerySet, so this module never imports it back: the user model is
+    # named through settings.AUTH_USER_MODEL (django-stubs' ``_User``, which its mypy plugin resolves to
+    # directory.models.User) and asked only for its own properties (``is_officer``, ``is_administrator``).
     from django.contrib.auth.models import AnonymousUser
-
-    from directory.models import User
+    from django.contrib.auth.models import _User as User
 
 _M = TypeVar("_M", bound=models.Model)
 NOTHING = Q(pk__in=[])
@@ -29,16 +31,13 @@ def region_reach_prefix(user: User | AnonymousUser, *, admins: bool = False) -> 
     (system administrator), policy (security administrator). They never reach the records of people: separation of
     duties (等保 level 3) keeps case data with the officers who work on it.
     """
-    from directory.models import ADMIN_ROLES, OFFICER_ROLES, region_prefix
-
     if not user.is_authenticated or not user.is_active:
         return None
     organisation = user.organisation
     if organisation is None or not organisation.is_active:
         return None
-    if user.role in OFFICER_ROLES or (admins and user.role in ADMIN_ROLES):
-        region = organisation.region
-        return region_prefix(region.code, region.level)
+    if user.is_officer or (admins and user.is_administrator):
+        return organisation.region.prefix
     return None
 
 

@@ -12,7 +12,7 @@ from ninja.responses import Status
 from core.audit import Actor, record_audit
 from core.errors import DomainError
 from core.idnumbers import mask_id_number
-from directory.api import current_user
+from directory.api_auth import current_user
 from directory.models import Organisation, Region
 from handover import selectors, services
 from handover.models import ReleaseNotice

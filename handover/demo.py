@@ -31,10 +31,10 @@ from django.utils import timezone
 from core.areas import DemoContext
 from core.audit import Actor
 from core.idnumbers import id_number_hash
-from core.policy import deadline
 from core.synthetic import SURNAMES, id_number, person_name, street_address
 from directory.demo import GUSU_OFFICER, TOWNSHIPS, XUANWU, add_gusu_officer
 from directory.models import Organisation, Role, User
+from directory.policy import deadline
 from handover import services
 from handover.models import Alert, NoticeEvent, ReleaseNotice
 from people.models import Person

@@ -19,7 +19,7 @@ from ninja.files import UploadedFile
 from core import exports
 from core.audit import Actor
 from core.errors import DomainError, NotFound
-from directory.api import current_user
+from directory.api_auth import current_user
 from handover import exports as notice_exports
 from handover import importing, selectors
 from handover.models import ImportJob, ReleaseNotice

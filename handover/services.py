@@ -21,9 +21,10 @@ from core.areas import fire
 from core.audit import Actor, record_audit
 from core.errors import DomainError, Forbidden
 from core.events import SYSTEM
-from core.policy import deadline
 from directory.models import Organisation, Region, Role, User
+from directory.policy import deadline
 from directory.reach import region_reach_prefix
+from directory.selectors import justice_office_of_township
 from handover.events import record_notice_event
 from handover.models import Alert, ReleaseNotice
 from people.models import Custody, PreReleaseEducation, RiskLevel
@@ -136,14 +137,7 @@ def county_bureau_for(region: Region) -> Organisation | None:
 
 def receiving_office_for(region: Region) -> Organisation | None:
     """The justice office of the township (9-digit prefix of the hukou code), else the county bureau, who routes."""
-    if region.level in (Region.Level.TOWNSHIP, Region.Level.VILLAGE):
-        township = region.code[:9] + "000"
-        office = Organisation.objects.filter(
-            kind=Organisation.Kind.JUSTICE_OFFICE, region_id=township, is_active=True
-        ).first()
-        if office is not None:
-            return office
-    return county_bureau_for(region)
+    return justice_office_of_township(region) or county_bureau_for(region)
 
 
 # --- who may act ---------------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -37,7 +37,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.models import Case
 from core import exports
 from core.audit import Actor, client_ip, record_audit
 from core.errors import DomainError
@@ -507,8 +506,9 @@ def _render_notice(
     )
 
 
-def _case_url(user: User, case: Case | None) -> str | None:
-    """The case page, for the officers who may open it (the cases app decides; a facility has no case pages)."""
+def _case_url(user: User, case: Model | None) -> str | None:
+    """The case page, for the officers who may open it (the cases app decides; a facility has no case pages). ``case``
+    is the notice's case, opened by the cases app above this one, so it is known here only as a row with a key."""
     if case is None or user.role not in OFFICER_ROLES:
         return None
     try:

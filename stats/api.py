@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router
 
-from directory.api import current_user
+from directory.api_auth import current_user
 from directory.models import Region, User
 from stats import selectors
 from stats.schemas import PERIOD, ByRegionOut, HandoverOut, PeriodQuery, TrendOut, TrendQuery

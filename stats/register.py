@@ -47,7 +47,7 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from cases.models import Case, ContactLoss, GroupMember, SettlementRecord, Visit
-from core.policy import policy_value
+from directory.policy import policy_value
 from directory.reach import in_region_subtree
 from stats.models import RegisterRollup, RegisterSnapshot
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from core.errors import DomainError
-from directory.api import current_user
+from directory.api_auth import current_user
 from directory.models import Region
 from stats import selectors
 from stats.register import DEFINITIONS, EMPTY, SOURCES, default_day, register_by_child, register_figures

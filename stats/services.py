@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, ContactLoss, GroupMember, SettlementRecord, Visit
 from core.audit import Actor, record_audit
 from core.errors import DomainError
-from core.policy import policy_value
+from directory.policy import policy_value
 from stats.models import RegisterRollup, RegisterSnapshot
 
 # A night the job did not run (server down, say) is caught up by the next night's run, this many days back; older

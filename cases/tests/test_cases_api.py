@@ -14,8 +14,7 @@ from anbang.testing import ApiClient, checked_in_case, make_id_number, persona
 from cases import services
 from cases.models import Case, CaseEvent, ContactLoss, TraceRequest, Transfer, Visit
 from core.audit import Actor
-from core.models import PolicyValue
-from directory.models import Region
+from directory.models import PolicyValue, Region
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from core.bulk import insert_rows
-from core.models import AuditEvent, PolicyValue
+from core.models import AuditEvent
+from directory.models import PolicyValue
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ from django.test import Client
 from django.utils import timezone
 
 from anbang.testing import persona
-from directory.models import LoginFailure
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +27,6 @@ def test_it_removes_expired_sessions_and_keeps_live_ones() -> None:
     Session.objects.filter(pk=expired.session.session_key).update(expire_date=timezone.now() - dt.timedelta(1))
     run("--only", "clear_expired_sessions")
     assert list(Session.objects.values_list("pk", flat=True)) == [live.session.session_key]
-
-
-def test_it_purges_only_sign_in_failures_past_the_lockout_window() -> None:
-    LoginFailure.objects.create(username="a", ip="127.0.0.1", at=timezone.now() - dt.timedelta(days=1))
-    LoginFailure.objects.create(username="b", ip="127.0.0.1", at=timezone.now())
-    run("--only", "purge_login_failures")
-    assert list(LoginFailure.objects.values_list("username", flat=True)) == ["b"]
 
 
 def test_it_is_safe_to_run_twice_for_the_same_date() -> None:

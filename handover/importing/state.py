@@ -12,8 +12,8 @@ from pypinyin.constants import RE_HANS as _HANS
 from pypinyin.seg.mmseg import p_set as _PHRASE_PREFIXES
 
 from core.audit import Actor
-from core.policy import deadline
 from directory.models import Organisation, Region, User
+from directory.policy import deadline
 from handover.models import ImportJob
 from handover.services import CleanNotice, receiving_office_for
 from people.services import find_region, name_pinyin

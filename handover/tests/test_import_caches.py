@@ -13,9 +13,8 @@ from django.utils import timezone
 
 from anbang.testing import make_id_number, persona
 from core.audit import Actor
-from core.models import PolicyValue
-from core.policy import deadline
-from directory.models import Organisation, Region
+from directory.models import Organisation, PolicyValue, Region
+from directory.policy import deadline
 from handover.importing import COLUMNS, ImportResult, import_notices
 from handover.models import ReleaseNotice
 

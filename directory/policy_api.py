@@ -9,14 +9,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from core import policy
 from core.audit import Actor
 from core.errors import DomainError
-from core.schemas import PolicyIn, PolicyList, PolicyQuery, PolicySetOut
-from directory.api import current_user, require_role
+from directory import policy
+from directory.api_auth import current_user, require_role
 from directory.models import Region, User
+from directory.schemas import PolicyIn, PolicyList, PolicyQuery, PolicySetOut
 
 router = Router(tags=["policy"])
+
+# The operation ids these endpoints were published with while they lived in core.api: generated clients call them by
+# these names, so they stay although the module moved.
+LIST_POLICY_OPERATION = "core_api_list_policy"
+SET_POLICY_OPERATION = "core_api_set_policy"
 
 # Deadlines run on China's calendar whatever time zone a browser or server is set to.
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -38,7 +43,12 @@ def _home_region(user: User) -> str:
     return organisation.region_id if organisation is not None else Region.NATIONAL_CODE
 
 
-@router.get("/policy", response=PolicyList, summary="Policy parameters in force for a region (12-digit code) on a day")
+@router.get(
+    "/policy",
+    response=PolicyList,
+    summary="Policy parameters in force for a region (12-digit code) on a day",
+    operation_id=LIST_POLICY_OPERATION,
+)
 def list_policy(request: HttpRequest, filters: Query[PolicyQuery]) -> dict[str, object]:
     user = current_user(request)
     region = _find_region(filters.region if filters.region is not None else _home_region(user))
@@ -62,6 +72,7 @@ def list_policy(request: HttpRequest, filters: Query[PolicyQuery]) -> dict[str, 
     "/policy",
     response={201: PolicySetOut},
     summary="Set a parameter's value for a province, city or county (null: national) from a date on",
+    operation_id=SET_POLICY_OPERATION,
 )
 def set_policy(request: HttpRequest, body: PolicyIn) -> Status[dict[str, object]]:
     user = current_user(request)

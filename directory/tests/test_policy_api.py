@@ -7,11 +7,11 @@ import pytest
 from django.utils import timezone
 
 from anbang.testing import PASSWORD, ApiClient
-from core.api import CHINA
 from core.audit import Actor
-from core.models import AuditEvent, PolicyValue
+from core.models import AuditEvent
 from directory import services
-from directory.models import Organisation, Role
+from directory.models import Organisation, PolicyValue, Role
+from directory.policy_api import CHINA
 
 pytestmark = pytest.mark.django_db
 

@@ -23,9 +23,8 @@ from django.utils.translation import gettext_lazy
 
 from core.audit import Actor, record_audit
 from core.errors import DomainError
-from core.models import PolicyValue
 from core.workdays import add_working_days
-from directory.models import Region, Role, User, level_of
+from directory.models import PolicyValue, Region, Role, User, level_of
 from directory.reach import region_reach_prefix
 
 
@@ -280,6 +279,7 @@ def set_policy_value(
     record_audit(
         actor=by,
         action="policy.set",
+        # The type the log has named these rows by since the model lived in core: one name for old and new rows.
         object_type="core.policyvalue",
         object_id=row.pk,
         detail={

@@ -1,4 +1,6 @@
-"""Pages of the core app: the audit log, for the audit administrator only (DESIGN §3 Audit, §8; 等保 三员分立)."""
+"""The audit log's page, for the audit administrator only (DESIGN §3 Audit, §8; 等保 三员分立).
+
+The log itself is core's (``core.audit``); its page lives here, where users, roles and organisations are known."""
 
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ ACTION_LABELS: dict[str, Promise] = {
 
 
 class AuditFilterForm(forms.Form):
-    """The audit log's filters. Kept beside its only view: core has no other page forms."""
+    """The audit log's filters. Kept beside its only view."""
 
     username = forms.CharField(label=gettext_lazy("用户名"), required=False, max_length=150)
     action = forms.CharField(
@@ -203,7 +205,7 @@ def audit_log(request: HttpRequest) -> HttpResponseBase:
     ]
     return render(
         request,
-        "core/audit_log.html",
+        "directory/audit_log.html",
         {
             "form": form,
             "rows": rows,

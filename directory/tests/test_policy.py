@@ -7,8 +7,9 @@ from pytest_django import DjangoAssertNumQueries
 
 from core.audit import Actor
 from core.errors import DomainError
-from core.models import AuditEvent, PolicyValue
-from core.policy import (
+from core.models import AuditEvent
+from directory.models import PolicyValue, Region
+from directory.policy import (
     PARAMETERS,
     Unit,
     add_months,
@@ -18,7 +19,6 @@ from core.policy import (
     set_policy_value,
     values_in_force,
 )
-from directory.models import Region
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from pytest_django import DjangoAssertNumQueries
 from anbang.testing import PASSWORD
 from core.audit import Actor, record_audit
 from core.models import AuditEvent
-from core.views import PAGE_SIZE
+from directory.audit_views import PAGE_SIZE
 from directory.demo import DEMO_USERS
 from directory.models import Role
 
