@@ -24,30 +24,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core import exports
+from core.areas import registry
 from core.audit import Actor, first_bad_row, record_audit
 from core.models import AuditEvent
 from directory.models import Organisation, Role, User
 
 PAGE_SIZE = 50
-
-# What the common actions mean, for the reader of the log; an action not listed here shows as its code.
-ACTION_LABELS: dict[str, Promise] = {
-    "login": gettext_lazy("登录"),
-    "logout": gettext_lazy("退出"),
-    "token.issue": gettext_lazy("签发接口令牌"),
-    "token.revoke": gettext_lazy("吊销接口令牌"),
-    "organisation.create": gettext_lazy("新建机构"),
-    "user.create": gettext_lazy("新建用户"),
-    "user.deactivate": gettext_lazy("停用用户"),
-    "user.set_password": gettext_lazy("设置口令"),
-    "user.enroll_totp": gettext_lazy("绑定动态口令"),
-    "regions.load": gettext_lazy("导入行政区划"),
-    "audit.view": gettext_lazy("查阅审计日志"),
-    "audit.verify": gettext_lazy("核验审计日志"),
-    "export": gettext_lazy("导出名单"),
-    "person.list": gettext_lazy("查阅人员名单"),
-    "person.read": gettext_lazy("查阅人员信息"),
-}
 
 
 class AuditFilterForm(forms.Form):
@@ -149,6 +131,7 @@ def audit_export() -> exports.ListExport[AuditEvent]:
     """The log as .xlsx: the page's columns, one row per event, newest first. Organisations by name (one query for
     all of them: a few thousand rows at most, against a log that may hold millions)."""
     names = dict(Organisation.objects.values_list("code", "name"))
+    labels = registry.audit_labels()  # what each area says its actions mean; an action without one shows as its code
     roles: dict[str, str | Promise] = dict(Role.choices)
     column = exports.Column[AuditEvent]
     return exports.ListExport(
@@ -162,7 +145,7 @@ def audit_export() -> exports.ListExport[AuditEvent]:
             column(gettext_lazy("角色"), lambda event: roles.get(event.role, event.role), width=14),
             column(gettext_lazy("机构"), lambda event: names.get(event.organisation, event.organisation), width=24),
             column(gettext_lazy("操作"), lambda event: event.action, width=18),
-            column(gettext_lazy("操作说明"), lambda event: ACTION_LABELS.get(event.action, ""), width=16),
+            column(gettext_lazy("操作说明"), lambda event: labels.get(event.action, ""), width=16),
             column(gettext_lazy("对象类型"), lambda event: event.object_type, width=18),
             column(gettext_lazy("对象编号"), lambda event: event.object_id, width=10),
             column(gettext_lazy("来源 IP"), lambda event: event.ip, width=16),
@@ -193,13 +176,14 @@ def audit_log(request: HttpRequest) -> HttpResponseBase:
     page = page_of(filtered_events(data), before=before, after=after) if valid else Page([], False, False)
     codes = {row.organisation for row in page.rows if row.organisation}
     names = dict(Organisation.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    labels = registry.audit_labels()
     roles: dict[str, str | Promise] = dict(Role.choices)
     rows = [
         AuditRow(
             event=row,
             role=roles.get(row.role, row.role),
             organisation=names.get(row.organisation, row.organisation),
-            action=ACTION_LABELS.get(row.action, ""),
+            action=labels.get(row.action, ""),
         )
         for row in page.rows
     ]

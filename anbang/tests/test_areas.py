@@ -17,6 +17,7 @@ from django.utils import timezone
 from anbang.testing import PASSWORD, ApiClient, persona
 from anbang.tests.throwaway import contrib as throwaway
 from core.areas import DemoContext, can, registry, worklist_for
+from core.audit import Actor, record_audit
 from core.jobs import all_jobs
 from directory.models import Role
 
@@ -154,3 +155,9 @@ def test_it_runs_the_nights_jobs_in_their_declared_order() -> None:
 )
 def test_it_names_the_permission_over_childrens_records_apart_from_the_case(username: str, reads: bool) -> None:
     assert can(persona(username), "children.read") is reads
+
+
+def test_the_audit_log_explains_a_new_areas_action_with_the_label_it_declares(area: None) -> None:
+    record_audit(actor=Actor(user=None), action="throwaway.tidy")
+    html = signed_in("audit_admin").get("/audit/", {"action": "throwaway.tidy"}).content.decode()
+    assert "整理台账" in html
