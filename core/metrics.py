@@ -330,20 +330,24 @@ class MetricFamily:
     by_subregion: Callable[[Any, Any, Dates], Sequence[SubRegion]]
     behind: Callable[[Any, Any, Dates, str, bool], Any]
     listing: ListPage
-    # the dashboard
+    # the dashboard: the table's columns, the key figures above it, what the dates are called in the templates,
+    # the date beside the heading ((text, note)), and what the figures cover (the glossary's last words)
     columns: tuple[Column, ...]
     key_figures: tuple[KeyFigure, ...]
-    glossary: tuple[tuple[Label, Label], ...]
-    targets_format: str  # one target of the "考核目标" line: ``%(label)s``, ``%(threshold)s``
-    form_label: Label
-    table_note: Label
-    invalid_note: Label
-    charts: str  # the template of the charts
-    chart_data_id: str  # the id of the charts' data (``json_script``) that ``static/js/stats.js`` draws from
-    chart: Callable[..., dict[str, Any]]  # (user, region, dates, subregions) -> context of the charts
-    page_date: Callable[[Dates, Figures], tuple[str, str]]  # (text, note) beside the heading
-    scope_note: Callable[[Dates], str]  # the glossary's last words: what the figures cover
-    context: Callable[[Dates], dict[str, Any]]  # the dates as the templates name them
+    context: Callable[[Dates], dict[str, Any]]
+    page_date: Callable[[Dates, Figures], tuple[str, str]]
+    scope_note: Callable[[Dates], str]
+    glossary: tuple[tuple[Label, Label], ...] = ()  # (term, meaning)
+    targets_format: str = "%(label)s %(threshold)s"  # one target of the "考核目标" line
+    form_label: Label = ""
+    table_note: Label = ""
     table_class: str = ""
-    table_action: Callable[[Any, Dates, Figures], Any] | None = None  # (region, dates, totals) -> link or None
+    invalid_note: Label = ""
+    # (region, dates, totals) -> a link above the table ({text, url, title}) or None
+    table_action: Callable[[Any, Dates, Figures], Any] | None = None
+    # the charts: their template, the id of their data (``json_script``, which ``static/js/stats.js`` draws), and
+    # ``chart(user, region, dates, subregions)``, the templates' context (``chart`` the data); none by default
+    charts: str = ""
+    chart_data_id: str = ""
+    chart: Callable[..., dict[str, Any]] = lambda *args: {}
     operations: tuple[Operation, ...] = ()
