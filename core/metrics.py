@@ -340,7 +340,7 @@ class MetricFamily:
     glossary: tuple[tuple[Label, Label], ...] = ()  # (term, meaning)
     targets_format: str = "%(label)s %(threshold)s"  # one target of the "考核目标" line
     form_label: Label = ""
-    table_note: Label = ""
+    table_note: Label = ""  # python-format, as a template's ``{% translate %}``: a literal "%" is written "%%"
     table_class: str = ""
     invalid_note: Label = ""
     # (region, dates, totals) -> a link above the table ({text, url, title}) or None

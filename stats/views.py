@@ -261,6 +261,7 @@ def dashboard(request: HttpRequest, family: str) -> HttpResponse:
             "page_date": page_date,
             "page_note": page_note,
             "source": totals.source,  # rollup / live, for a family that reads roll-ups
+            "table_note": found.table_note % {},
             "crumb_links": crumb_links,
             "up_url": crumb_links[-2][1] if len(crumb_links) > 1 else None,
             "kpis": _kpis(found, totals, scope),

@@ -387,7 +387,7 @@ FAMILY = MetricFamily(
     ),
     targets_format="%(label)s%(threshold)s",
     form_label=gettext_lazy("统计期间"),
-    table_note=gettext_lazy("达标的比率标绿，未达标的标红；比率四舍五入到 0.1%，未达标的不会因进位显示为达标。"),
+    table_note=gettext_lazy("达标的比率标绿，未达标的标红；比率四舍五入到 0.1%%，未达标的不会因进位显示为达标。"),
     invalid_note=gettext_lazy("请更正统计期间后重新查询。"),
     charts="stats/_handover_charts.html",
     chart_data_id="stats-data",

@@ -426,7 +426,7 @@ FAMILY = MetricFamily(
     ),
     targets_format="%(label)s %(threshold)s",
     form_label=gettext_lazy("统计日期"),
-    table_note=gettext_lazy("达标的比率标绿，未达标的标红；比率四舍五入到 0.1%，恰在目标线上时显示到 0.01%。"),
+    table_note=gettext_lazy("达标的比率标绿，未达标的标红；比率四舍五入到 0.1%%，恰在目标线上时显示到 0.01%%。"),
     invalid_note=gettext_lazy("请更正统计日期后重新查询。"),
     charts="stats/_register_charts.html",
     chart_data_id="register-data",
