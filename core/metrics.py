@@ -277,6 +277,15 @@ class KeyFigure:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A link a family's page adds (above the table: e.g. an export of the people not yet counted in)."""
+
+    text: str
+    url: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
 class DateInput:
     """One date of the time filter: its query parameter and its label."""
 
@@ -343,8 +352,8 @@ class MetricFamily:
     table_note: Label = ""  # python-format, as a template's ``{% translate %}``: a literal "%" is written "%%"
     table_class: str = ""
     invalid_note: Label = ""
-    # (region, dates, totals) -> a link above the table ({text, url, title}) or None
-    table_action: Callable[[Any, Dates, Figures], Any] | None = None
+    # (region, dates, totals) -> a link above the table, or None
+    table_action: Callable[[Any, Dates, Figures], Link | None] | None = None
     # the charts: their template, the id of their data (``json_script``, which ``static/js/stats.js`` draws), and
     # ``chart(user, region, dates, subregions)``, the templates' context (``chart`` the data); none by default
     charts: str = ""

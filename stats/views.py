@@ -147,18 +147,20 @@ def cell(key: str, figures: Figures, scope: Scope) -> Cell:
 
 
 @dataclass(frozen=True)
-class Column:
+class Heading:
+    """A column's heading: its label under its group, and the target of a rate."""
+
     label: Label
     group: Label
     target: str  # "目标 100%", or ""
 
 
-def _columns(family: MetricFamily) -> list[Column]:
+def _headings(family: MetricFamily) -> list[Heading]:
     columns = []
     for column in family.columns:
         target = family.metrics.rate(column.key).target if family.metrics.is_rate(column.key) else None
         note = _("目标 %(threshold)s") % {"threshold": target.threshold} if target else ""
-        columns.append(Column(column.label, column.group, note))
+        columns.append(Heading(column.label, column.group, note))
     return columns
 
 
@@ -265,7 +267,7 @@ def dashboard(request: HttpRequest, family: str) -> HttpResponse:
             "crumb_links": crumb_links,
             "up_url": crumb_links[-2][1] if len(crumb_links) > 1 else None,
             "kpis": _kpis(found, totals, scope),
-            "columns": _columns(found),
+            "columns": _headings(found),
             "rows": [] if lowest else [_sub_row(found, sub, dates) for sub in subregions],
             "lowest": lowest,
             "total": _row(region.name if lowest else _("合计"), None, totals, scope),

@@ -21,6 +21,7 @@ from core.metrics import (
     Dates,
     Figures,
     KeyFigure,
+    Link,
     ListPage,
     MetricFamily,
     Operation,
@@ -185,19 +186,12 @@ def _chart(user: User, region: Region, dates: Dates, subregions: list[SubRegion]
     return {"chart": chart, "trend_from": months[0].start, "trend_to": months[-1].end}
 
 
-@dataclass(frozen=True)
-class Action:
-    text: str
-    url: str
-    title: str
-
-
-def _unmatched(region: Region, dates: Dates, totals: Figures) -> Action | None:
+def _unmatched(region: Region, dates: Dates, totals: Figures) -> Link | None:
     """未衔接: the people of the region and period released and not (yet) handed over, as one .xlsx."""
     count = totals.counts["not_handed_over"]
     if not count:
         return None
-    return Action(
+    return Link(
         ngettext("导出未衔接名单（%(n)s 人）", "导出未衔接名单（%(n)s 人）", count) % {"n": count},
         list_url(FAMILY, region=region.code, dates=dates, figure="not_handed_over") + "&format=xlsx",
         _("本期释放、尚未报到衔接的全部人员，身份证号已脱敏，导出记入审计日志。"),
