@@ -64,7 +64,7 @@ def _form(family: MetricFamily, request: HttpRequest) -> DatesForm:
     """The form with what the query leaves out set to the family's defaults, so the inputs show what the figures
     are for."""
     data = request.GET.copy()
-    for name, value in family.defaults({key: data.get(key, "") for key in data}).items():
+    for name, value in family.defaults(data).items():
         data[name] = value
     return DatesForm(family, data)
 
@@ -290,8 +290,8 @@ def figure_list(request: HttpRequest, family: str) -> HttpResponseBase:
     user = _officer(request)
     form = _form(found, request)
     region = _region(user, request.GET.get("region"))
-    slug = request.GET.get("figure") or found.metrics.counts[0].figure
     figures = found.metrics.figures
+    slug = request.GET.get("figure") or next(iter(figures))
     if slug not in figures:
         raise Http404
     own = request.GET.get("own") == "1" and selectors.own_level_prefix(region) is not None
