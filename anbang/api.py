@@ -17,7 +17,6 @@ from directory.policy_api import router as policy_router
 from handover.api import router as handover_router
 from handover.import_api import router as handover_import_router
 from stats.api import router as stats_router
-from stats.register_api import router as register_router
 
 api = NinjaAPI(
     title="anbang 安置帮教 API",
@@ -81,4 +80,3 @@ api.add_router("/", handover_router)
 api.add_router("/", handover_import_router)
 api.add_router("/", cases_router)
 api.add_router("/", stats_router)
-api.add_router("/", register_router)

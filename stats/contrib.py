@@ -1,4 +1,5 @@
-"""What the statistics add: the 统计分析 entry and cards for the officers, and the nightly register roll-up."""
+"""What the statistics add: the hand-over and register metric families, the 统计分析 entry and cards for the officers,
+and the nightly register roll-up."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.areas import Area, DemoStep, HomeCard, Job, NavEntry
 from directory.models import OFFICER_ROLES, Role
 from stats import demo, jobs
+from stats.families import handover, register
 
 R = Role
 
@@ -31,6 +33,7 @@ AREA = Area(
             )
         ),
     ],
+    metrics=[handover.FAMILY, register.FAMILY],
     # After the case scan: its closures and lost contacts of the night are dated as_of, so they do not touch the
     # closed day rolled up either way, but the order keeps the night's log readable.
     jobs=[Job("register_rollup", jobs.register_rollup, after=("case_deadlines",))],

@@ -49,7 +49,7 @@ class RegisterSnapshot(models.Model):
 
 
 class RegisterRollup(models.Model):
-    """The raw counts of one region on one day (definitions in ``stats.register.DEFINITIONS``)."""
+    """The raw counts of one region on one day (definitions in ``stats.register.METRICS``)."""
 
     # No index of their own on either key: the unique constraint below (snapshot, region) serves the reads, the
     # cascade from a snapshot, and a region's PROTECT check is an administrator's rare act.

@@ -45,8 +45,10 @@ from django.db.models import (
 from django.db.models import Case as Choose
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from cases.models import Case, ContactLoss, GroupMember, SettlementRecord, Visit
+from core.metrics import CountMetric, Metrics, RateMetric, Target
 from directory.policy import policy_value
 from directory.reach import in_region_subtree
 from stats.models import RegisterRollup, RegisterSnapshot
@@ -87,72 +89,109 @@ def _visited_within(on: dt.date, days: int) -> Choose:
     )
 
 
-@dataclass(frozen=True)
-class Definition:
-    name: str
-    definition: str
-
-
-DEFINITIONS = (
-    Definition("on_register", "cases opened on or before `on` and not closed by then, counted where managed"),
-    Definition("key_targets", "on register and at key level (重点帮教对象)"),
-    Definition("settled", "on register whose settlement status in force on `on` is a settled kind"),
-    Definition("settlement_rate", "settled ÷ on_register"),
-    Definition(
-        "assisted",
-        "on register with an assistance group and a visit within the level's visit interval "
-        "(key 30, ordinary 90 days by default) before `on`",
+# The register's figures (DESIGN §6): each count's definition in words (the API's) and as the pages say it, each rate
+# as numerator ÷ denominator of two counts with its target (Guangdong 2011–15 evaluation; the one place to change
+# them). The counts' conditions are ``_conditions`` below: they depend on the day.
+METRICS = Metrics(
+    counts=(
+        CountMetric(
+            "on_register",
+            gettext_lazy("在册人数"),
+            "cases opened on or before `on` and not closed by then, counted where managed",
+            gettext_lazy("截至统计日已建档、尚未解除帮教的人员，按管理地统计，双列管人员只计入居住地。"),
+        ),
+        CountMetric(
+            "key_targets",
+            gettext_lazy("重点帮教对象"),
+            "on register and at key level (重点帮教对象)",
+            gettext_lazy("在册人员中帮教等级为重点的人员。"),
+        ),
+        CountMetric(
+            "settled",
+            gettext_lazy("已安置"),
+            "on register whose settlement status in force on `on` is a settled kind",
+            gettext_lazy("截至统计日安置情况为就业、自主创业、务农、灵活就业、低保或供养、基地安置或就学的在册人员。"),
+        ),
+        CountMetric(
+            "not_settled",
+            gettext_lazy("未安置"),
+            "on register and not settled on `on` (no settlement recorded by then counts here)",
+            gettext_lazy("截至统计日安置情况为未安置、或尚未登记安置情况的在册人员。"),
+            counted=False,
+        ),
+        CountMetric(
+            "assisted",
+            gettext_lazy("已落实帮教"),
+            "on register with an assistance group and a visit within the level's visit interval "
+            "(key 30, ordinary 90 days by default) before `on`",
+            gettext_lazy("已建立帮教小组、且在规定走访周期内（重点、一般对象各有周期）有走访记录的在册人员。"),
+        ),
+        CountMetric(
+            "not_assisted",
+            gettext_lazy("未落实帮教"),
+            "on register without an assistance group or without a visit within the level's visit interval",
+            gettext_lazy("没有帮教小组，或在规定走访周期内没有走访记录的在册人员。"),
+            counted=False,
+        ),
+        CountMetric(
+            "lost_contact",
+            gettext_lazy("脱管"),
+            "on register with contact lost on `on` (脱管)",
+            gettext_lazy("截至统计日已失去联系、尚未恢复联系的在册人员。"),
+        ),
+        CountMetric(
+            "reoffended",
+            gettext_lazy("重新犯罪"),
+            "cases closed for reoffence with closed_on within [from, on]",
+            gettext_lazy("统计期间内因重新犯罪解除帮教的人员。"),
+        ),
+        CountMetric(
+            "in_period",
+            "in_period",
+            "cases on register at any time within [from, on] (the reoffence rate's denominator)",
+            listed=False,
+        ),
+        CountMetric(
+            "dual_managed",
+            gettext_lazy("双列管"),
+            "on register with a hukou office other than the managing office (双列管)",
+            gettext_lazy("户籍地与居住地不一致、由居住地司法所管理、户籍地司法所协助的在册人员。"),
+        ),
     ),
-    Definition("assistance_rate", "assisted ÷ on_register"),
-    Definition("lost_contact", "on register with contact lost on `on` (脱管)"),
-    Definition("reoffended", "cases closed for reoffence with closed_on within [from, on]"),
-    Definition("reoffence_rate", "reoffended ÷ cases on register at any time within [from, on]"),
-    Definition("dual_managed", "on register with a hukou office other than the managing office (双列管)"),
-    Definition("in_period", "cases on register at any time within [from, on] (the reoffence rate's denominator)"),
+    rates=(
+        RateMetric(
+            "settlement_rate",
+            gettext_lazy("安置率"),
+            "settled",
+            "on_register",
+            "not_settled",
+            "settled ÷ on_register",
+            gettext_lazy("已安置的在册人数 ÷ 在册人数"),
+            Target(85, strict=True),
+        ),
+        RateMetric(
+            "assistance_rate",
+            gettext_lazy("帮教率"),
+            "assisted",
+            "on_register",
+            "not_assisted",
+            "assisted ÷ on_register",
+            gettext_lazy("有帮教小组且在走访周期内有走访记录的在册人数 ÷ 在册人数"),
+            Target(95, strict=True),
+        ),
+        RateMetric(
+            "reoffence_rate",
+            gettext_lazy("重新犯罪率"),
+            "reoffended",
+            "in_period",
+            "reoffended",
+            "reoffended ÷ cases on register at any time within [from, on]",
+            gettext_lazy("统计期间内因重新犯罪解除帮教的人数 ÷ 统计期间内曾经在册的人数"),
+            Target(2, higher_is_better=False, strict=True),
+        ),
+    ),
 )
-
-# Each rate as (numerator, denominator), two counts above.
-RATES: dict[str, tuple[str, str]] = {
-    "settlement_rate": ("settled", "on_register"),
-    "assistance_rate": ("assisted", "on_register"),
-    "reoffence_rate": ("reoffended", "in_period"),
-}
-
-
-@dataclass(frozen=True)
-class RegisterTarget:
-    """A target of DESIGN §6 for a register rate: strictly above ``percent`` (settlement, assistance) or strictly
-    below it (reoffence)."""
-
-    rate: str
-    percent: int
-    above: bool
-
-    @property
-    def threshold(self) -> str:
-        return f"{'>' if self.above else '<'} {self.percent}%"
-
-    def met(self, numerator: int, denominator: int) -> bool | None:
-        """Whether ``numerator / denominator`` meets the target, compared in integers (a float at the line could
-        fall either side of it); None when nobody is in the denominator, which neither meets nor misses."""
-        if denominator == 0:
-            return None
-        if self.above:
-            return numerator * 100 > self.percent * denominator
-        return numerator * 100 < self.percent * denominator
-
-
-# The register targets of DESIGN §6 (Guangdong 2011–15 evaluation), beside the hand-over ones in stats.metrics.TARGETS:
-# the one place to change them.
-REGISTER_TARGETS: dict[str, RegisterTarget] = {
-    "settlement_rate": RegisterTarget("settlement_rate", 85, above=True),
-    "assistance_rate": RegisterTarget("assistance_rate", 95, above=True),
-    "reoffence_rate": RegisterTarget("reoffence_rate", 2, above=False),
-}
-
-
-def rate(numerator: int, denominator: int) -> float | None:
-    return None if denominator == 0 else numerator / denominator
+REGISTER_TARGETS: dict[str, Target] = {metric.key: metric.target for metric in METRICS.rates if metric.target}
 
 
 def _annotations(on: dt.date) -> dict[str, Any]:
@@ -188,7 +227,7 @@ def _annotated(qs: QuerySet[Case], *, on: dt.date) -> QuerySet[Case]:
 
 def _conditions(on: dt.date, start: dt.date) -> dict[str, Q]:
     """Each count's condition, over a queryset carrying ``_annotations(on)``: the one definition of every figure
-    (DEFINITIONS says it in words) and of its shortfall (``not_settled``, ``not_assisted``, the people a rate below
+    (``METRICS`` says it in words) and of its shortfall (``not_settled``, ``not_assisted``, the people a rate below
     its target asks the officer to look at)."""
     reg = on_register(on)
     settled = Q(settled_status__in=Case.SETTLED)
@@ -213,28 +252,9 @@ def _conditions(on: dt.date, start: dt.date) -> dict[str, Q]:
 
 
 # The counts of the figures (one aggregate query computes them all); the shortfalls are lists only.
-COUNTED = (
-    "on_register",
-    "key_targets",
-    "settled",
-    "assisted",
-    "lost_contact",
-    "reoffended",
-    "in_period",
-    "dual_managed",
-)
+COUNTED = tuple(count.key for count in METRICS.counted)
 # The ``figure=`` of a list behind a number.
-LIST_FIGURES = (
-    "on_register",
-    "key_targets",
-    "settled",
-    "not_settled",
-    "assisted",
-    "not_assisted",
-    "lost_contact",
-    "reoffended",
-    "dual_managed",
-)
+LIST_FIGURES = tuple(METRICS.figures)
 
 
 def _aggregates(on: dt.date, start: dt.date) -> dict[str, Any]:
@@ -243,10 +263,7 @@ def _aggregates(on: dt.date, start: dt.date) -> dict[str, Any]:
 
 
 def _figures(row: dict[str, Any]) -> dict[str, Any]:
-    figures = {name: row[name] for name in COUNTED}
-    for name, (numerator, denominator) in RATES.items():
-        figures[name] = rate(row[numerator], row[denominator])
-    return figures
+    return METRICS.figures_of(row).as_dict()
 
 
 EMPTY = _figures(dict.fromkeys(COUNTED, 0))

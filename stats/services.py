@@ -59,7 +59,7 @@ def _table(model: Any) -> str:
 
 
 def _rollup_statement(day: dt.date) -> tuple[str, dict[str, Any]]:
-    """``INSERT INTO <rollup> … SELECT`` of the register of ``day`` (definitions: ``stats.register.DEFINITIONS``).
+    """``INSERT INTO <rollup> … SELECT`` of the register of ``day`` (definitions: ``stats.register.METRICS``).
 
     The cases read are those on register on ``day`` or closed from 1 January of its year through ``day``; each is
     one row of the inner SELECT with 0/1 flags, and each region's counts are sums of flags.

@@ -1,13 +1,21 @@
+"""The pages of every metric family: ``<key>/`` and ``<key>/list/``. Each family registered at start-up also keeps
+the URL names ``stats:<key>`` and ``stats:<key>_list``, which other pages link to."""
+
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import URLPattern, path
 
-from stats import register_views, views
+from stats import views
+from stats.families import families
 
 app_name = "stats"
-urlpatterns = [
-    path("handover/", views.handover_dashboard, name="handover"),
-    path("handover/list/", views.handover_list, name="handover_list"),
-    path("register/", register_views.register_dashboard, name="register"),
-    path("register/list/", register_views.register_list, name="register_list"),
+urlpatterns: list[URLPattern] = []
+for _family in families():
+    urlpatterns += [
+        path(f"{_family.key}/", views.dashboard, {"family": _family.key}, name=_family.key),
+        path(f"{_family.key}/list/", views.figure_list, {"family": _family.key}, name=f"{_family.key}_list"),
+    ]
+urlpatterns += [
+    path("<slug:family>/", views.dashboard, name="dashboard"),
+    path("<slug:family>/list/", views.figure_list, name="list"),
 ]

@@ -13,10 +13,10 @@ import pytest
 from django.test import Client
 
 from anbang.testing import persona
+from core.metrics import percent
 from core.models import AuditEvent
 from handover.models import ReleaseNotice
 from stats.tests.factories import build_march, released
-from stats.views import percent
 
 pytestmark = pytest.mark.django_db
 

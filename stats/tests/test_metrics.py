@@ -8,8 +8,8 @@ import pytest
 
 from anbang.testing import persona
 from directory.models import Region
-from stats import selectors
-from stats.metrics import COUNTS, RATES, TARGETS, Figures, target_state
+from stats import handover, selectors
+from stats.handover import COUNTS, METRICS, RATES, TARGETS
 from stats.tests.factories import MARCH, build_march, released
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def figures_of(username: str, region: str, period: tuple[dt.date, dt.date] = MARCH) -> dict[str, int | float | None]:
     user = persona(username)
     start, end = period
-    return selectors.figures(user=user, region=Region.objects.get(code=region), start=start, end=end).as_dict()
+    return handover.figures(user=user, region=Region.objects.get(code=region), start=start, end=end).as_dict()
 
 
 @pytest.fixture
@@ -71,15 +71,15 @@ def test_it_counts_only_what_the_caller_reaches() -> None:
     # the county officer of 玄武区 asking for the whole province still sees only 玄武区 (visible_to first)
     user = persona("county_officer")
     province = Region.objects.get(code="320000000000")
-    f = selectors.figures(user=user, region=province, start=MARCH[0], end=MARCH[1])
+    f = handover.figures(user=user, region=province, start=MARCH[0], end=MARCH[1])
     assert f.counts["released"] == 5
 
 
 @pytest.mark.usefixtures("march")
 def test_it_gives_null_rates_for_empty_denominators() -> None:
     nothing = figures_of("province_officer", "320000000000", (dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
-    assert all(nothing[c.name] == 0 for c in COUNTS)
-    assert all(nothing[r.name] is None for r in RATES)
+    assert all(nothing[c.key] == 0 for c in COUNTS)
+    assert all(nothing[r.key] is None for r in RATES)
     # 玄武区示范一街道 released no key target in March: the key rates are null, the ordinary ones are not
     township = figures_of("county_officer", "320102001000")
     assert township["key_handover_rate"] is None and township["escort_rate"] is None
@@ -97,20 +97,20 @@ def test_it_groups_by_sub_region_in_one_query(django_assert_num_queries: object)
     user = persona("county_officer")
     county = Region.objects.get(code="320102000000")
     with django_assert_num_queries(2):  # type: ignore[operator]
-        rows = selectors.figures_by_subregion(user=user, region=county, start=MARCH[0], end=MARCH[1])
+        rows = handover.figures_by_subregion(user=user, region=county, start=MARCH[0], end=MARCH[1])
     by_code = {row.code: row.figures.counts for row in rows}
     assert [row.code for row in rows] == ["320102001000", "320102002000"]
     assert (by_code["320102001000"]["released"], by_code["320102001000"]["missed"]) == (3, 1)
     assert (by_code["320102002000"]["released"], by_code["320102002000"]["key_targets_escorted"]) == (2, 1)
     # the rows add up to the region's figures
-    total = selectors.figures(user=user, region=county, start=MARCH[0], end=MARCH[1])
+    total = handover.figures(user=user, region=county, start=MARCH[0], end=MARCH[1])
     assert sum(row.figures.counts["released"] for row in rows) == total.counts["released"]
 
 
 @pytest.mark.usefixtures("march")
 def test_it_lists_every_child_region_of_the_province_with_zeros() -> None:
     user = persona("province_officer")
-    rows = selectors.figures_by_subregion(
+    rows = handover.figures_by_subregion(
         user=user, region=Region.objects.get(code="320000000000"), start=MARCH[0], end=MARCH[1]
     )
     counts = {row.name: row.figures.counts["released"] for row in rows}
@@ -124,7 +124,7 @@ def test_it_shows_notices_held_at_the_county_as_a_row_of_their_own() -> None:
     # a county-only hukou goes to the county bureau, which may record nothing further before the release
     notice = released("癸十", 19, "320102001000", on=dt.date(2025, 3, 3))
     notice.__class__.objects.filter(pk=notice.pk).update(region_id="320102000000")
-    rows = selectors.figures_by_subregion(
+    rows = handover.figures_by_subregion(
         user=persona("county_officer"), region=Region.objects.get(code="320102000000"), start=MARCH[0], end=MARCH[1]
     )
     held = [row for row in rows if row.code == "320102000000"]
@@ -137,7 +137,7 @@ def test_it_gives_the_trend_by_month_in_one_query(django_assert_num_queries: obj
     user = persona("county_officer")
     county = Region.objects.get(code="320102000000")
     with django_assert_num_queries(1):  # type: ignore[operator]
-        months = selectors.figures_by_month(user=user, region=county, end=dt.date(2025, 4, 30), months=3)
+        months = handover.figures_by_month(user=user, region=county, end=dt.date(2025, 4, 30), months=3)
     assert [m.label for m in months] == ["2025-02", "2025-03", "2025-04"]
     assert [m.figures.counts["released"] for m in months] == [0, 5, 1]
     assert months[1].end == dt.date(2025, 3, 31) and months[0].end == dt.date(2025, 2, 28)
@@ -159,16 +159,16 @@ def test_the_targets_are_those_of_design_6() -> None:
         "ordinary_handover_rate": 0.8,
         "escort_rate": 1.0,
     }
-    assert target_state("ordinary_handover_rate", 0.8) == "met"
-    assert target_state("ordinary_handover_rate", 0.79) == "missed"
-    assert target_state("key_handover_rate", 0.9999) == "missed"
-    assert target_state("key_handover_rate", None) == "none"
-    assert target_state("handover_rate", 0.5) == "none"  # no target of its own
+    assert TARGETS["ordinary_handover_rate"].state(80, 100) == "met"
+    assert TARGETS["ordinary_handover_rate"].state(79, 100) == "missed"
+    assert TARGETS["key_handover_rate"].state(9999, 10000) == "missed"
+    assert TARGETS["key_handover_rate"].state(0, 0) == "none"
+    assert "handover_rate" not in TARGETS  # no target of its own
 
 
 def test_every_metric_is_defined_in_words() -> None:
     assert all(metric.definition for metric in COUNTS)
     assert all("÷" in metric.definition for metric in RATES)
-    names = {metric.name for metric in COUNTS}
+    names = {metric.key for metric in COUNTS}
     assert all(metric.numerator in names and metric.denominator in names for metric in RATES)
-    assert Figures.of(None).as_dict()["handover_rate"] is None
+    assert METRICS.figures_of(None).as_dict()["handover_rate"] is None

@@ -20,7 +20,6 @@ from core.audit import Actor
 from core.models import AuditEvent
 from directory.models import Organisation
 from stats.register import REGISTER_TARGETS, register_figures
-from stats.register_views import rate_text
 from stats.services import roll_up_register
 
 pytestmark = pytest.mark.django_db
@@ -360,7 +359,7 @@ def test_the_hand_over_dashboard_has_the_tab_to_the_register() -> None:
 def test_it_shows_a_rate_on_the_right_side_of_its_target(
     numerator: int, denominator: int, rate: str, shown: str
 ) -> None:
-    assert rate_text(numerator, denominator, REGISTER_TARGETS[rate]) == shown
+    assert REGISTER_TARGETS[rate].text(numerator, denominator) == shown
 
 
 @pytest.mark.parametrize(

@@ -22,9 +22,9 @@ from directory.models import Organisation, Region
 from handover.demo import build_handover_demo
 from stats import services
 from stats.demo import build_register_rollups
+from stats.families.register import CHILD_LENGTH
 from stats.models import RegisterRollup, RegisterSnapshot
 from stats.register import _period_days, register_by_child, register_figures
-from stats.register_api import CHILD_LENGTH
 
 pytestmark = pytest.mark.django_db
 
