@@ -1,4 +1,4 @@
-"""Benchmark: the case register on PostgreSQL at scale (DESIGN §9, issue 4 "Tests and figures").
+"""Benchmark: the case register on PostgreSQL at scale (DESIGN §9).
 
     .venv/bin/python bench/register.py [--people 1000000] [--visits 10000000] [--seconds 20]
     .venv/bin/python bench/register.py --people 20000 --visits 200000 --seconds 5     # a quick run

@@ -1,4 +1,4 @@
-"""Synthetic case demo data (DESIGN §7, issue 4 item 10): the cases the hand-over demo opened, given a life.
+"""Synthetic case demo data (DESIGN §7): the cases the hand-over demo opened, given a life.
 
 Never real people. The builder takes every case the hand-over demo opened at check-in (``handover.demo``), adds a
 few people of its own through the office's backfill (补录) where the hand-over demo has nothing to show (cases

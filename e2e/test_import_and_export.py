@@ -1,4 +1,4 @@
-"""The monthly list in and the lists out, in a real browser (issue 3 §3): the facility liaison downloads the template,
+"""The monthly list in and the lists out, in a real browser: the facility liaison downloads the template,
 fills it in with good and bad rows and imports it, watching the progress and reading the errors by row and column;
 an officer exports a list page to .xlsx and the file holds the page's rows."""
 

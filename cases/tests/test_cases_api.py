@@ -1,4 +1,4 @@
-"""The cases API (issue 4), with the STYLE.md 11 checklist."""
+"""The cases API, with the STYLE.md 11 checklist."""
 
 from __future__ import annotations
 

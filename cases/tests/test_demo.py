@@ -1,4 +1,4 @@
-"""The case demo data (DESIGN §7, issue 4 item 10): the hand-over demo's cases given a life through the services."""
+"""The case demo data (DESIGN §7): the hand-over demo's cases given a life through the services."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def test_it_gives_the_hand_over_cases_every_state_and_does_nothing_the_second_ti
     assert ContactLoss.objects.filter(automatic=True).exists()  # marked by the replayed nightly scan
     assert ContactLoss.objects.filter(automatic=False, restored_on__isnull=False).exists()
 
-    # every action of issue 4 is on a timeline, dated on its day, with its audit row
+    # every case action is on a timeline, dated on its day, with its audit row
     actions = set(CaseEvent.objects.values_list("action", flat=True))
     assert actions >= {
         "opened",

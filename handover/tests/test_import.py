@@ -1,4 +1,4 @@
-"""POST /release-notices/import: the monthly list as .xlsx or .csv (DESIGN §5 import row; issue 3 §3)."""
+"""POST /release-notices/import: the monthly list as .xlsx or .csv (DESIGN §5 import row)."""
 
 from __future__ import annotations
 

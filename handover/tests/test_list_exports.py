@@ -1,4 +1,4 @@
-"""The 导出 Excel link of every hand-over list page (issue 3 §3): the page's own list, every page of it, with its
+"""The 导出 Excel link of every hand-over list page: the page's own list, every page of it, with its
 filters, as a real .xlsx; ID numbers masked; one audit row; and nothing the page would not show (another county's
 officer gets only their own rows, a role without the page gets what the page answers)."""
 
