@@ -10,15 +10,13 @@ What the page offers is display only: each service checks again under its row lo
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, QuerySet, Value, When
@@ -48,21 +46,20 @@ from cases.forms import (
     TransferDecisionForm,
     TransferForm,
     VisitForm,
-    add_domain_errors,
-    split_list,
 )
 from cases.models import Case, CaseEvent, GroupMember, SettlementRecord, TraceRequest, Transfer, Visit
 from core import exports
 from core.areas import WorkItem, registry, worklist_for
 from core.audit import Actor, record_audit
 from core.errors import DomainError
+from core.forms import split_list
 from core.idnumbers import mask_id_number
+from core.pages import PAGE_SIZE, Deadline, TimelineEntry, act, audit_list, audit_read, paginate, raise_refusal, refuse
 from directory.models import OFFICER_ROLES, Organisation, Role, User
+from directory.pages import page_user
 from people.models import Person, RiskLevel
 from people.selectors import person_matches
 
-PAGE_SIZE = 50
-DUE_SOON_DAYS = 7  # a visit due within a week is flagged, as the worklist's horizon
 VISITS_SHOWN = 50
 EVENTS_SHOWN = 200
 
@@ -98,15 +95,6 @@ EVENT_LABELS: dict[str, Promise] = {
 # --- who may see what ------------------------------------------------------------------------------------------------
 
 
-def _user(request: HttpRequest, roles: frozenset[str]) -> User:
-    """The signed-in user, if their role takes part in this page (else 403, as the other pages answer)."""
-    user = request.user
-    assert isinstance(user, User)
-    if user.role not in roles:
-        raise PermissionDenied
-    return user
-
-
 def _case(request: HttpRequest, case_id: int) -> tuple[User, Case]:
     """The case, if within reach; missing, out of reach and a role with no part in cases all look the same (404)."""
     user = request.user
@@ -119,20 +107,13 @@ def _case(request: HttpRequest, case_id: int) -> tuple[User, Case]:
         raise Http404 from None
 
 
-def _refusal(exc: DomainError) -> None:
-    """A service's 404 or 403 is the page's too; any other refusal goes onto the form."""
-    if exc.status == 404:
-        raise Http404 from exc
-    if exc.status == 403:
-        raise PermissionDenied from exc
-
-
 @dataclass(frozen=True)
 class Permissions:
     """Which forms the case page offers (mirrors cases.services; each service checks again under its lock)."""
 
     officer: bool  # the managing office, or its county
     member: bool  # in the assistance group
+    hukou_side: bool  # the hukou office of a dual-managed case
     visit: bool
     note: bool
     manage: bool  # group, agreement, risk, settlement, trace, close
@@ -155,6 +136,7 @@ def permissions(user: User, case: Case, *, pending_transfer: Transfer | None = N
     return Permissions(
         officer=officer,
         member=member,
+        hukou_side=hukou_side,
         visit=is_open and (officer or member),
         note=is_open and (officer or member or hukou_side),
         manage=manage,
@@ -171,54 +153,7 @@ def _members(case: Case) -> list[GroupMember]:
     return list(members)
 
 
-# --- audit of what the pages show ------------------------------------------------------------------------------------
-
-
-def _audit_list(request: HttpRequest, *, via: str, cases: Sequence[Case], **detail: Any) -> None:
-    """One ``person.list`` row for a page of people (names, masked ID numbers): DESIGN §8."""
-    if not cases:
-        return
-    with transaction.atomic():
-        record_audit(
-            actor=Actor.of(request),
-            action="person.list",
-            object_type="people.person",
-            detail={"via": via, "cases": [c.pk for c in cases], "persons": [c.person_id for c in cases], **detail},
-        )
-
-
-def _audit_read(request: HttpRequest, case: Case) -> None:
-    with transaction.atomic():
-        record_audit(
-            actor=Actor.of(request),
-            action="person.read",
-            object_type="people.person",
-            object_id=case.person_id,
-            detail={"via": "case_page", "case": case.pk},
-        )
-
-
 # --- small helpers for the templates ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Deadline:
-    day: dt.date | None
-    state: str  # overdue / due / ok / "" (not running)
-
-    @classmethod
-    def of(cls, day: dt.date | None, *, running: bool, today: dt.date) -> Deadline:
-        if day is None or not running:
-            return cls(day, "")
-        if day < today:
-            return cls(day, "overdue")
-        if day <= today + dt.timedelta(days=DUE_SOON_DAYS):
-            return cls(day, "due")
-        return cls(day, "ok")
-
-
-def _paginate(request: HttpRequest, qs: QuerySet[Any]) -> Page[Any]:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 # --- the case list ---------------------------------------------------------------------------------------------------
@@ -277,7 +212,7 @@ CASE_LIST_EXPORT: exports.ListExport[Case] = exports.ListExport(
 def case_list(request: HttpRequest) -> HttpResponseBase:
     """The cases within reach, filtered by level, status, overdue visits, settlement and dual management, searched
     by name, pinyin, initials or ID number. Open cases (在册, 脱管) unless another status is asked for."""
-    user = _user(request, CASE_ROLES)
+    user = page_user(request, CASE_ROLES)
     query = request.GET.copy()
     query.setdefault("status", CaseFilterForm.OPEN)
     form = CaseFilterForm(query)
@@ -307,13 +242,13 @@ def case_list(request: HttpRequest) -> HttpResponseBase:
             raise PermissionDenied
         filters = {k: query.get(k) for k in ("status", "level", "settlement", "dual_managed", "overdue")}
         return exports.xlsx_response(request=request, export=CASE_LIST_EXPORT, rows=cases, filters={**filters, "q": q})
-    page = _paginate(request, cases)
+    page = paginate(request, cases)
     today = timezone.localdate()
     rows = [
         ListRow(c, mask_id_number(c.person.id_number), Deadline.of(c.next_visit_due, running=c.is_open, today=today))
         for c in page.object_list
     ]
-    _audit_list(request, via="cases.case_list", cases=[r.case for r in rows], q=bool(q), status=status)
+    audit_list(request, via="cases.case_list", rows=[r.case for r in rows], key="cases", q=bool(q), status=status)
     filtered = any(query.get(k) for k in ("q", "level", "settlement", "dual_managed", "overdue")) or (
         status != CaseFilterForm.OPEN
     )
@@ -334,14 +269,6 @@ def case_list(request: HttpRequest) -> HttpResponseBase:
 
 
 # --- the case page ---------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    event: CaseEvent
-    label: str | Promise
-    details: list[str]
-    note: str
 
 
 def _event_details(event: CaseEvent, names: dict[str, str]) -> list[str]:
@@ -515,7 +442,7 @@ def _render_case(
     visits = list(case.visits.select_related("recorded_by").order_by("-visited_on", "-id")[: VISITS_SHOWN + 1])
     events = list(case.events.order_by("-id")[: EVENTS_SHOWN + 1])
     custody = case.notice.custody if case.notice is not None else None
-    _audit_read(request, case)
+    audit_read(request, person_id=case.person_id, via="case_page", case=case.pk)
     return render(
         request,
         "cases/case_detail.html",
@@ -561,6 +488,13 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     return _render_case(request, user, case)
 
 
+def _state_refusal(case: Case) -> str:
+    """Why the case page no longer offers a form to a user who may take the action (core.pages.act)."""
+    if not case.is_open:
+        return _("该帮教档案已解除，只能查阅。")
+    return _("您不能对此档案进行该操作。")
+
+
 def _act(
     request: HttpRequest,
     case_id: int,
@@ -569,34 +503,33 @@ def _act(
     make_form: Callable[[Case], Form],
     allowed: Callable[[Permissions], bool],
     action: Callable[[Case, dict[str, Any]], str],
+    who: Callable[[Permissions], bool] = lambda can: can.officer,
 ) -> HttpResponse:
-    """POST of one of the case page's forms: run ``action`` (a service call answering the success message) and go
-    back to the case page; on a refusal show the page again with the form and the service's messages in place, and
-    nothing written."""
+    """POST of one of the case page's forms (``core.pages.act``): ``who`` may take the action at all (else 403),
+    ``allowed`` whether the page offers the form now; ``action`` calls the service and answers the success message,
+    and the browser goes back to the case page."""
     user, case = _case(request, case_id)
     pending = case.transfers.filter(status=Transfer.Status.PENDING).first()
-    if not allowed(permissions(user, case, pending_transfer=pending)):
-        # the page no longer offers this form (the case was closed, or another officer acted first), or never did
-        if not case.is_open:
-            messages.error(request, _("该帮教档案已解除，只能查阅。"))
-        else:
-            messages.error(request, _("您不能对此档案进行该操作。"))
+    can = permissions(user, case, pending_transfer=pending)
+
+    def run(data: Mapping[str, Any]) -> HttpResponse:
+        messages.success(request, action(case, dict(data)))
         return redirect("cases:case", case_id=case.pk)
-    form = make_form(case)
-    status = 400
-    if form.is_valid():
-        try:
-            message = action(case, form.cleaned_data)
-        except DomainError as exc:
-            _refusal(exc)
-            add_domain_errors(form, exc)
-            status = exc.status
-            # the service rolled back; read the case again as it now is
-            user, case = _case(request, case_id)
-        else:
-            messages.success(request, message)
-            return redirect("cases:case", case_id=case.pk)
-    return _render_case(request, user, case, bound={form_name: form}, status=status)
+
+    def render(form: Form, status: int) -> HttpResponse:
+        # the service rolled back, or nothing ran: the case as it now is
+        now_user, now_case = _case(request, case_id)
+        return _render_case(request, now_user, now_case, bound={form_name: form}, status=status)
+
+    return act(
+        request,
+        allowed=who(can),
+        refusal=None if allowed(can) else _state_refusal(case),
+        form=make_form(case),
+        run=run,
+        render=render,
+        back=reverse("cases:case", args=[case.pk]),
+    )
 
 
 @login_required
@@ -613,6 +546,7 @@ def case_note(request: HttpRequest, case_id: int) -> HttpResponse:
         make_form=lambda case: NoteForm(request.POST),
         allowed=lambda can: can.note,
         action=action,
+        who=lambda can: can.officer or can.member or can.hukou_side,
     )
 
 
@@ -647,13 +581,15 @@ def case_member_remove(request: HttpRequest, case_id: int, member_id: int) -> Ht
     member = case.group_members.filter(pk=member_id).first()
     if member is None:
         raise Http404
-    if not permissions(user, case).manage:
-        messages.error(request, _("您不能对此档案进行该操作。"))
-        return redirect("cases:case", case_id=case.pk)
+    can = permissions(user, case)
+    if not can.officer:
+        raise PermissionDenied
+    if not can.manage:
+        return refuse(request, _state_refusal(case), reverse("cases:case", args=[case.pk]))
     try:
         services.remove_group_member(member=member, by=Actor.of(request))
     except DomainError as exc:
-        _refusal(exc)
+        raise_refusal(exc)
         messages.error(request, exc.message)
     else:
         messages.success(request, _("%(name)s 已退出帮教小组。") % {"name": member.name})
@@ -843,60 +779,57 @@ def visit_form(request: HttpRequest, case_id: int) -> HttpResponse:
     """记录走访: filled in on a phone at the door. On a refusal the form comes back with each message next to its
     field and nothing written."""
     user, case = _case(request, case_id)
-    if not permissions(user, case).visit:
-        if not case.is_open:
-            messages.error(request, _("该帮教档案已解除，只能查阅。"))
-            return redirect("cases:case", case_id=case.pk)
+    can = permissions(user, case)
+    if not (can.officer or can.member):
         raise PermissionDenied
+    if not can.visit:
+        return refuse(request, _state_refusal(case), reverse("cases:case", args=[case.pk]))
     visitor = user.full_name or user.username
-    form = VisitForm(request.POST or None, visitor=visitor)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.record_visit(
-                    case=case,
-                    by=Actor.of(request),
-                    visited_on=data["visited_on"],
-                    method=data["method"],
-                    outcome=data["outcome"],
-                    notes=data["notes"],
-                    visitors=split_list(data["visitors"]),
-                    situation=form.situation(),
-                    needs=split_list(data["needs"]),
-                )
-            except DomainError as exc:
-                _refusal(exc)
-                add_domain_errors(form, exc)
-                status = exc.status
-            else:
-                due = Case.objects.values_list("next_visit_due", flat=True).get(pk=case.pk)
-                messages.success(
-                    request, _("走访已记录，下次走访 %(day)s。") % {"day": due.isoformat() if due else "—"}
-                )
-                return redirect("cases:case", case_id=case.pk)
-        if not form.non_field_errors():
+
+    def page(form: VisitForm, status: int) -> HttpResponse:
+        if form.is_bound and not form.non_field_errors():
             form.add_error(None, _("走访记录有误，请按提示修改。"))
-    with transaction.atomic():
-        record_audit(
-            actor=Actor.of(request),
-            action="person.read",
-            object_type="people.person",
-            object_id=case.person_id,
-            detail={"via": "case_visit_form", "case": case.pk},
+        audit_read(request, person_id=case.person_id, via="case_visit_form", case=case.pk)
+        return render(
+            request,
+            "cases/visit_form.html",
+            {
+                "case": case,
+                "person": case.person,
+                "form": form,
+                "next_visit": Deadline.of(case.next_visit_due, running=True, today=timezone.localdate()),
+            },
+            status=status,
         )
-    return render(
+
+    if request.method != "POST":
+        return page(VisitForm(visitor=visitor), 200)
+    form = VisitForm(request.POST, visitor=visitor)
+
+    def run(data: Mapping[str, Any]) -> HttpResponse:
+        services.record_visit(
+            case=case,
+            by=Actor.of(request),
+            visited_on=data["visited_on"],
+            method=data["method"],
+            outcome=data["outcome"],
+            notes=data["notes"],
+            visitors=split_list(data["visitors"]),
+            situation=form.situation(),
+            needs=split_list(data["needs"]),
+        )
+        due = Case.objects.values_list("next_visit_due", flat=True).get(pk=case.pk)
+        messages.success(request, _("走访已记录，下次走访 %(day)s。") % {"day": due.isoformat() if due else "—"})
+        return redirect("cases:case", case_id=case.pk)
+
+    return act(
         request,
-        "cases/visit_form.html",
-        {
-            "case": case,
-            "person": case.person,
-            "form": form,
-            "next_visit": Deadline.of(case.next_visit_due, running=True, today=timezone.localdate()),
-        },
-        status=status,
+        allowed=True,
+        refusal=None,
+        form=form,
+        run=run,
+        render=lambda bound, status: page(form, status),
+        back=reverse("cases:case", args=[case.pk]),
     )
 
 
@@ -916,11 +849,7 @@ def _transfer(request: HttpRequest, transfer_id: int) -> tuple[User, Transfer]:
 
 
 def _decides(user: User, transfer: Transfer) -> bool:
-    return (
-        transfer.status == Transfer.Status.PENDING
-        and user.role == Role.OFFICE_OFFICER
-        and user.organisation_id == transfer.to_office_id
-    )
+    return transfer.status == Transfer.Status.PENDING and _receives(user, transfer)
 
 
 def _render_transfer(
@@ -928,14 +857,7 @@ def _render_transfer(
 ) -> HttpResponse:
     case = transfer.case
     person = Person.objects.select_related("hukou_region", "residence_region").get(pk=case.person_id)
-    with transaction.atomic():
-        record_audit(
-            actor=Actor.of(request),
-            action="person.read",
-            object_type="people.person",
-            object_id=person.pk,
-            detail={"via": "case_transfer_page", "case": case.pk, "transfer": transfer.pk},
-        )
+    audit_read(request, person_id=person.pk, via="case_transfer_page", case=case.pk, transfer=transfer.pk)
     decides = _decides(user, transfer)
     return render(
         request,
@@ -960,28 +882,37 @@ def transfer_detail(request: HttpRequest, transfer_id: int) -> HttpResponse:
     return _render_transfer(request, user, transfer)
 
 
+def _receives(user: User, transfer: Transfer) -> bool:
+    return user.role == Role.OFFICE_OFFICER and user.organisation_id == transfer.to_office_id
+
+
 def _decide(request: HttpRequest, transfer_id: int, *, accept: bool) -> HttpResponse:
     user, transfer = _transfer(request, transfer_id)
-    if not _decides(user, transfer):
-        messages.error(request, _("此移交已处理，或不是发给本所的。"))
-        return redirect("cases:transfer", transfer_id=transfer.pk)
-    form = TransferDecisionForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            if accept:
-                case = services.accept_transfer(transfer=transfer, by=Actor.of(request), note=form.cleaned_data["note"])
-                messages.success(request, _("已接收移交，本所开始管理此帮教档案。"))
-                return redirect("cases:case", case_id=case.pk)
-            services.decline_transfer(transfer=transfer, by=Actor.of(request), note=form.cleaned_data["note"])
-            messages.success(request, _("已拒绝接收，档案仍由原司法所管理。"))
-            return redirect("cases:transfers")
-        except DomainError as exc:
-            _refusal(exc)
-            add_domain_errors(form, exc)
-            status = exc.status
-        user, transfer = _transfer(request, transfer_id)
-    return _render_transfer(request, user, transfer, form=form, status=status)
+
+    def run(data: Mapping[str, Any]) -> HttpResponse:
+        if accept:
+            case = services.accept_transfer(transfer=transfer, by=Actor.of(request), note=data["note"])
+            messages.success(request, _("已接收移交，本所开始管理此帮教档案。"))
+            return redirect("cases:case", case_id=case.pk)
+        services.decline_transfer(transfer=transfer, by=Actor.of(request), note=data["note"])
+        messages.success(request, _("已拒绝接收，档案仍由原司法所管理。"))
+        return redirect("cases:transfers")
+
+    def page(form: Form, status: int) -> HttpResponse:
+        now_user, now_transfer = _transfer(request, transfer_id)
+        assert isinstance(form, TransferDecisionForm)
+        return _render_transfer(request, now_user, now_transfer, form=form, status=status)
+
+    pending = transfer.status == Transfer.Status.PENDING
+    return act(
+        request,
+        allowed=_receives(user, transfer),
+        refusal=None if pending else _("此移交已处理，或不是发给本所的。"),
+        form=TransferDecisionForm(request.POST),
+        run=run,
+        render=page,
+        back=reverse("cases:transfer", args=[transfer.pk]),
+    )
 
 
 @login_required
@@ -1000,7 +931,7 @@ def transfer_decline(request: HttpRequest, transfer_id: int) -> HttpResponse:
 @require_GET
 def transfer_list(request: HttpRequest) -> HttpResponse:
     """Transfers to the user's office (to accept or decline) and those of the cases within reach."""
-    user = _user(request, OFFICER_ROLES)
+    user = page_user(request, OFFICER_ROLES)
     visible = Transfer.objects.visible_to(user).select_related("case__person", "from_office", "to_office")
     pending_first = SqlCase(
         When(status=Transfer.Status.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
@@ -1010,7 +941,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
         incoming = list(visible.filter(to_office_id=user.organisation_id).order_by(pending_first, "-id")[:PAGE_SIZE])
     outgoing = list(visible.exclude(to_office_id=user.organisation_id or 0).order_by(pending_first, "-id")[:PAGE_SIZE])
     shown = {t.case_id: t.case for t in [*incoming, *outgoing]}
-    _audit_list(request, via="cases.transfer_list", cases=list(shown.values()))
+    audit_list(request, via="cases.transfer_list", rows=list(shown.values()), key="cases")
     return render(
         request,
         "cases/transfer_list.html",
@@ -1125,7 +1056,7 @@ def _render_traces(
         )
     today = timezone.localdate()
     counts = {t.slug: _trace_rows(user, t.slug).filter(status=TraceRequest.Status.OPEN).count() for t in tabs}
-    page = _paginate(request, _trace_rows(user, tab.slug))
+    page = paginate(request, _trace_rows(user, tab.slug))
     rows = []
     for trace in page.object_list:
         is_open = trace.status == TraceRequest.Status.OPEN
@@ -1136,7 +1067,7 @@ def _render_traces(
             else:
                 form = TraceResponseForm(auto_id=f"id_trace{trace.pk}_%s")
         rows.append(TraceRow(trace, Deadline.of(trace.respond_by, running=is_open, today=today), form))
-    _audit_list(request, via=f"cases.traces.{tab.slug}", cases=[r.trace.case for r in rows])
+    audit_list(request, via=f"cases.traces.{tab.slug}", rows=[r.trace.case for r in rows], key="cases")
     return render(
         request,
         "cases/traces.html",
@@ -1150,39 +1081,42 @@ def _render_traces(
 def traces(request: HttpRequest, tab: str = "") -> HttpResponseBase:
     """协查通报: requests sent to the user's office or police organisation (to answer), those sent about the cases
     within reach, and, for the county and above, the overdue ones escalated to them."""
-    user = _user(request, TRACE_ROLES)
+    user = page_user(request, TRACE_ROLES)
     return _render_traces(request, user, tab)
 
 
 @login_required
 @require_POST
 def trace_respond(request: HttpRequest, trace_id: int) -> HttpResponseBase:
-    user = _user(request, TRACE_RECEIVER_ROLES)
+    user = page_user(request, TRACE_RECEIVER_ROLES)
     try:
         trace = selectors.get_trace_for_user(user, trace_id)
     except DomainError:
         raise Http404 from None
-    if trace.to_organisation_id != user.organisation_id:
-        raise PermissionDenied  # visible (a case of the office's own), but not addressed to it
-    if trace.status != TraceRequest.Status.OPEN:
-        messages.error(request, _("此协查通报已回复。"))
+    # visible (a case of the office's own), but not addressed to it: 403
+
+    def run(data: Mapping[str, Any]) -> HttpResponse:
+        services.respond_to_trace(
+            trace=trace, result=data["result"], address=data["address"], note=data["note"], by=Actor.of(request)
+        )
+        messages.success(request, _("已回复%(name)s的协查通报。") % {"name": trace.case.person.name})
         return redirect("cases:traces_incoming")
-    form = TraceResponseForm(request.POST, auto_id=f"id_trace{trace.pk}_%s")
-    status = 400
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.respond_to_trace(
-                trace=trace, result=data["result"], address=data["address"], note=data["note"], by=Actor.of(request)
-            )
-        except DomainError as exc:
-            _refusal(exc)
-            add_domain_errors(form, exc)
-            status = exc.status
-        else:
-            messages.success(request, _("已回复%(name)s的协查通报。") % {"name": trace.case.person.name})
-            return redirect("cases:traces_incoming")
-    return _render_traces(request, user, "incoming", bound=(trace.pk, form), status=status)
+
+    def page(form: Form, status: int) -> HttpResponse:
+        assert isinstance(form, TraceResponseForm)
+        response = _render_traces(request, user, "incoming", bound=(trace.pk, form), status=status)
+        assert isinstance(response, HttpResponse)
+        return response
+
+    return act(
+        request,
+        allowed=trace.to_organisation_id == user.organisation_id,
+        refusal=None if trace.status == TraceRequest.Status.OPEN else _("此协查通报已回复。"),
+        form=TraceResponseForm(request.POST, auto_id=f"id_trace{trace.pk}_%s"),
+        run=run,
+        render=page,
+        back=reverse("cases:traces_incoming"),
+    )
 
 
 # --- the worklist ----------------------------------------------------------------------------------------------------
@@ -1234,7 +1168,7 @@ WORKLIST_EXPORT: exports.ListExport[WorkItem] = exports.ListExport(
 @require_GET
 def worklist(request: HttpRequest) -> HttpResponseBase:
     """待办事项: the user's due and overdue items (cases.worklist) by kind, each linking to where it is done."""
-    user = _user(request, CASE_ROLES)
+    user = page_user(request, CASE_ROLES)
     today = timezone.localdate()
     items = worklist_for(user, on=today)
     if exports.wants_xlsx(request):

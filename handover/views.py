@@ -22,9 +22,6 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -39,10 +36,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.models import Case
 from core import exports
-from core.audit import Actor, client_ip, record_audit
+from core.audit import Actor, client_ip
 from core.errors import DomainError
+from core.forms import split_list
 from core.idnumbers import mask_id_number
+from core.pages import Deadline, TimelineEntry, act, audit_list, audit_read, paginate, raise_refusal
 from directory.models import OFFICER_ROLES, Organisation, Region, Role, User
+from directory.pages import page_user
 from directory.reach import in_region_subtree, region_reach_prefix
 from directory.services import record_sign_out
 from handover import exports as notice_exports
@@ -57,14 +57,12 @@ from handover.forms import (
     VerifyForm,
     WithdrawForm,
     add_domain_errors,
-    split_list,
 )
 from handover.models import Alert, NoticeEvent, ReleaseNotice
 from people.models import PreReleaseEducation, RiskLevel
 from people.services import PersonData
 
 S = ReleaseNotice.Status
-PAGE_SIZE = 50
 # a deadline this close is flagged, as the nightly scan raises its "due" work items
 DUE_SOON_DAYS = services.DUE_SOON_DAYS
 RECENT_DAYS = 90  # the inbox's 已衔接 tab: people checked in within this many days
@@ -101,15 +99,6 @@ EVENT_LABELS: dict[str, Promise] = {
 
 
 # --- who may see what ------------------------------------------------------------------------------------------------
-
-
-def _user(request: HttpRequest, roles: frozenset[str]) -> User:
-    """The signed-in user, if their role takes part in this page (else 403, as the audit log page answers)."""
-    user = request.user
-    assert isinstance(user, User)
-    if user.role not in roles:
-        raise PermissionDenied
-    return user
 
 
 def _notice(request: HttpRequest, notice_id: int) -> tuple[User, ReleaseNotice]:
@@ -170,63 +159,7 @@ def permissions(user: User, notice: ReleaseNotice) -> Permissions:
     )
 
 
-def _refusal(exc: DomainError) -> None:
-    """A service's 404 or 403 is the page's too; any other refusal goes onto the form."""
-    if exc.status == 404:
-        raise Http404 from exc
-    if exc.status == 403:
-        raise PermissionDenied from exc
-
-
-# --- audit of what the pages show ------------------------------------------------------------------------------------
-
-
-def _audit_list(request: HttpRequest, *, via: str, notices: Sequence[ReleaseNotice], **detail: Any) -> None:
-    """One ``person.list`` row for a page of people (names and masked ID numbers): DESIGN §8."""
-    if not notices:
-        return
-    with transaction.atomic():
-        record_audit(
-            actor=Actor.of(request),
-            action="person.list",
-            object_type="people.person",
-            detail={
-                "via": via,
-                "notices": [n.pk for n in notices],
-                "persons": [n.person_id for n in notices],
-                **detail,
-            },
-        )
-
-
-def _audit_read(request: HttpRequest, notice: ReleaseNotice) -> None:
-    with transaction.atomic():
-        record_audit(
-            actor=Actor.of(request),
-            action="person.read",
-            object_type="people.person",
-            object_id=notice.person_id,
-            detail={"via": "handover.notice_page", "notice": notice.pk},
-        )
-
-
 # --- small helpers for the templates ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Deadline:
-    day: dt.date | None
-    state: str  # overdue / due / ok / "" (not running)
-
-    @classmethod
-    def of(cls, day: dt.date | None, *, running: bool, today: dt.date) -> Deadline:
-        if day is None or not running:
-            return cls(day, "")
-        if day < today:
-            return cls(day, "overdue")
-        if day <= today + dt.timedelta(days=DUE_SOON_DAYS):
-            return cls(day, "due")
-        return cls(day, "ok")
 
 
 def _townships(user: User) -> list[tuple[str, str]]:
@@ -273,10 +206,6 @@ def _export(
     return exports.xlsx_response(request=request, export=export, rows=rows, filters=filters)
 
 
-def _paginate(request: HttpRequest, qs: QuerySet[Any]) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 @dataclass(frozen=True)
 class ListRow:
     notice: ReleaseNotice
@@ -287,9 +216,9 @@ class ListRow:
 def _current_deadline(notice: ReleaseNotice, today: dt.date) -> Deadline:
     """The deadline the notice is waiting on now: verification, then check-in."""
     if notice.status == S.AWAITING_VERIFICATION:
-        return Deadline.of(notice.verify_by, running=True, today=today)
+        return Deadline.of(notice.verify_by, running=True, today=today, soon=DUE_SOON_DAYS)
     if notice.status == S.RELEASED:
-        return Deadline.of(notice.check_in_by, running=True, today=today)
+        return Deadline.of(notice.check_in_by, running=True, today=today, soon=DUE_SOON_DAYS)
     return Deadline(None, "")
 
 
@@ -300,7 +229,7 @@ def _current_deadline(notice: ReleaseNotice, today: dt.date) -> Deadline:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """/handover/: each role's starting page."""
-    user = _user(request, LIST_ROLES)
+    user = page_user(request, LIST_ROLES)
     if user.role == Role.FACILITY_LIAISON:
         return redirect("handover:notices")
     return redirect("handover:inbox")
@@ -310,7 +239,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def notice_list(request: HttpRequest) -> HttpResponseBase:
     """The notices within reach (a facility: its own), filtered by status and searched by name, pinyin or ID."""
-    user = _user(request, LIST_ROLES)
+    user = page_user(request, LIST_ROLES)
     form = NoticeFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     status = data.get("status") or ""
@@ -321,11 +250,16 @@ def notice_list(request: HttpRequest) -> HttpResponseBase:
         # what was searched for stays out of the audit row, as on the page: it may be an ID number
         filters = {"status": status, "q": bool(data.get("q"))}
         return _export(request, notice_exports.NOTICES, notices, filters)
-    page = _paginate(request, notices)
+    page = paginate(request, notices)
     today = timezone.localdate()
     rows = [ListRow(n, mask_id_number(n.person.id_number), _current_deadline(n, today)) for n in page.object_list]
-    _audit_list(
-        request, via="handover.notice_list", notices=[r.notice for r in rows], q=bool(data.get("q")), status=status
+    audit_list(
+        request,
+        via="handover.notice_list",
+        rows=[r.notice for r in rows],
+        key="notices",
+        q=bool(data.get("q")),
+        status=status,
     )
     return render(
         request,
@@ -347,7 +281,7 @@ def notice_list(request: HttpRequest) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def notice_new(request: HttpRequest) -> HttpResponse:
     """The single notice form: every field of the API body. Nothing is written unless every field is right."""
-    user = _user(request, FACILITY_ROLES)
+    user = page_user(request, FACILITY_ROLES)
     form = NoticeForm(request.POST or None)
     if request.method == "POST":
         data = _field_values(form)
@@ -378,7 +312,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("handover:notice", notice_id=notice.pk)
         except DomainError as exc:
-            _refusal(exc)
+            raise_refusal(exc)
             add_domain_errors(form, exc)
         if not form.non_field_errors():
             form.add_error(None, _("通知书有误，请按提示修改。"))
@@ -391,13 +325,6 @@ def notice_new(request: HttpRequest) -> HttpResponse:
 
 
 # --- the notice page and its actions ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    event: NoticeEvent
-    label: str | Promise
-    details: list[str]
 
 
 def _timeline(events: Sequence[NoticeEvent]) -> list[TimelineEntry]:
@@ -490,7 +417,7 @@ def _render_notice(
         "withdraw_form": (bound.get("withdraw_form") or WithdrawForm()) if can.withdraw else None,
         "route_form": (bound.get("route_form") or RouteForm(offices=_route_offices(user))) if can.route else None,
     }
-    _audit_read(request, notice)
+    audit_read(request, person_id=notice.person_id, via="handover.notice_page", notice=notice.pk)
     custody = notice.custody
     case = getattr(notice, "case", None)
     return render(
@@ -510,8 +437,12 @@ def _render_notice(
             "case_url": _case_url(user, case),
             "timeline": _timeline(list(notice.events.all())),
             "alerts": list(notice.alerts.filter(resolved_on__isnull=True).order_by("raised_on", "id")),
-            "verify_by": Deadline.of(notice.verify_by, running=notice.status == S.AWAITING_VERIFICATION, today=today),
-            "check_in_by": Deadline.of(notice.check_in_by, running=notice.status == S.RELEASED, today=today),
+            "verify_by": Deadline.of(
+                notice.verify_by, running=notice.status == S.AWAITING_VERIFICATION, today=today, soon=DUE_SOON_DAYS
+            ),
+            "check_in_by": Deadline.of(
+                notice.check_in_by, running=notice.status == S.RELEASED, today=today, soon=DUE_SOON_DAYS
+            ),
             "can": can,
             "today": today,
             **forms,
@@ -537,6 +468,24 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
     return _render_notice(request, user, notice)
 
 
+# What each notice form does, in the words of the service's conflict ("状态为“已核查”的通知书不能核查").
+ACTION_VERBS: dict[str, Promise] = {
+    "verify_form": gettext_lazy("verified"),
+    "check_in_form": gettext_lazy("checked in"),
+    "release_form": gettext_lazy("released"),
+    "withdraw_form": gettext_lazy("withdrawn"),
+    "route_form": gettext_lazy("routed"),
+}
+
+
+def _state_refusal(notice: ReleaseNotice, form_name: str) -> str:
+    """Why the notice page no longer offers a form to a user who may take the action: the service's own words."""
+    return _("A notice that is %(status)s cannot be %(action)s.") % {
+        "status": notice.get_status_display(),
+        "action": ACTION_VERBS[form_name],
+    }
+
+
 def _act(
     request: HttpRequest,
     notice_id: int,
@@ -545,35 +494,27 @@ def _act(
     form: Form,
     action: Callable[[ReleaseNotice, dict[str, Any]], HttpResponse],
 ) -> HttpResponse:
-    """POST of one of the notice page's forms: run ``action`` (a service call answering a redirect).
-
-    The service decides, under its row lock, whether the caller may act and whether the notice's status allows it.
-    Bad input shows the page again with the form and the service's messages in place (nothing written); a status
-    conflict (another officer acted first, so the page no longer offers this form) goes back to the notice page
-    with the service's message on top.
-    """
+    """POST of one of the notice page's forms (``core.pages.act``): a role that may never take this action on this
+    notice is refused (403); a form the page no longer offers (the notice moved on) goes back to the notice page with
+    the reason on top; then the form, then ``action`` (a service call answering a redirect)."""
     user, notice = _notice(request, notice_id)
-    status = 400
-    if form.is_valid():
-        try:
-            return action(notice, form.cleaned_data)
-        except DomainError as exc:
-            _refusal(exc)
-            if exc.status == 409:
-                messages.error(request, exc.message)
-                return redirect("handover:notice", notice_id=notice.pk)
-            add_domain_errors(form, exc)
-            status = exc.status
-        # the service rolled back; read the notice again as it now is
-        user, notice = _notice(request, notice_id)
-    if not getattr(permissions(user, notice), form_name.removesuffix("_form")):
-        # a form the page does not offer (the role may not act, or the notice moved on): nothing to show it on
-        if user.role not in LIST_ROLES or not _may_ever(user, form_name, notice):
-            raise PermissionDenied
-        refusal = _("此通知书当前状态为“%(status)s”，不能进行该操作。")
-        messages.error(request, refusal % {"status": notice.get_status_display()})
-        return redirect("handover:notice", notice_id=notice.pk)
-    return _render_notice(request, user, notice, bound={form_name: form}, status=status)
+    offered = getattr(permissions(user, notice), form_name.removesuffix("_form"))
+
+    def render(bound: Form, status: int) -> HttpResponse:
+        # the service rolled back, or nothing ran: the notice as it now is
+        now_user, now_notice = _notice(request, notice_id)
+        return _render_notice(request, now_user, now_notice, bound={form_name: bound}, status=status)
+
+    return act(
+        request,
+        allowed=_may_ever(user, form_name, notice),
+        refusal=None if offered else _state_refusal(notice, form_name),
+        form=form,
+        run=lambda data: action(notice, dict(data)),
+        render=render,
+        back=reverse("handover:notice", args=[notice.pk]),
+        errors_onto=add_domain_errors,
+    )
 
 
 def _may_ever(user: User, form_name: str, notice: ReleaseNotice) -> bool:
@@ -759,7 +700,7 @@ class InboxRow:
 def inbox(request: HttpRequest, tab: str = "verify") -> HttpResponseBase:
     """The office's work: notices to verify, people to check in, missed intakes, and recent hand-overs. A county or
     city officer sees the same for every office of their region."""
-    user = _user(request, OFFICER_ROLES)
+    user = page_user(request, OFFICER_ROLES)
     today = timezone.localdate()
     tabs = _inbox_tabs(today)
     current = next(t for t in tabs if t.slug == tab)
@@ -773,17 +714,22 @@ def inbox(request: HttpRequest, tab: str = "verify") -> HttpResponseBase:
         return _export(request, notice_exports.INBOX[current.slug], notices, {"tab": current.slug})
     # the four tab counts in one query
     counts = ReleaseNotice.objects.visible_to(user).aggregate(**{t.slug: Count("id", filter=t.condition) for t in tabs})
-    page = _paginate(request, notices)
+    page = paginate(request, notices)
     running = current.slug in ("verify", "check_in")
     rows = [
         InboxRow(
             n,
             mask_id_number(n.person.id_number),
-            Deadline.of(getattr(n, current.deadline) if current.deadline else None, running=running, today=today),
+            Deadline.of(
+                getattr(n, current.deadline) if current.deadline else None,
+                running=running,
+                today=today,
+                soon=DUE_SOON_DAYS,
+            ),
         )
         for n in page.object_list
     ]
-    _audit_list(request, via=f"handover.inbox.{current.slug}", notices=[r.notice for r in rows])
+    audit_list(request, via=f"handover.inbox.{current.slug}", rows=[r.notice for r in rows], key="notices")
     return render(
         request,
         "handover/inbox.html",
@@ -814,7 +760,7 @@ class ReturnedRow:
 @require_GET
 def returned(request: HttpRequest) -> HttpResponseBase:
     """退回待改派: notices an office sent back (not its person, identity mismatch), each with its routing form."""
-    user = _user(request, ROUTING_ROLES)
+    user = page_user(request, ROUTING_ROLES)
     offices = _route_offices(user)
     notices = (
         ReleaseNotice.objects.visible_to(user)
@@ -827,13 +773,13 @@ def returned(request: HttpRequest) -> HttpResponseBase:
         # who returned each notice and when: the events, one query per chunk of rows
         returned_notices = notice_exports.with_export_relations(notices).prefetch_related("events")
         return exports.xlsx_response(request=request, export=notice_exports.RETURNED, rows=returned_notices, filters={})
-    page = _paginate(request, notices)
+    page = paginate(request, notices)
     rows = []
     for notice in page.object_list:
         last_return = next((e for e in reversed(list(notice.events.all())) if e.action == "returned"), None)
         form = RouteForm(offices=offices, auto_id=f"id_route{notice.pk}_%s")
         rows.append(ReturnedRow(notice, mask_id_number(notice.person.id_number), last_return, form))
-    _audit_list(request, via="handover.returned", notices=[r.notice for r in rows])
+    audit_list(request, via="handover.returned", rows=[r.notice for r in rows], key="notices")
     return render(request, "handover/returned.html", {"page": page, "rows": rows, "has_offices": bool(offices)})
 
 
@@ -841,7 +787,7 @@ def returned(request: HttpRequest) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def backfill(request: HttpRequest) -> HttpResponse:
     """补录: someone who came to the office with no notice; recorded as released and checked in at once."""
-    user = _user(request, frozenset({Role.OFFICE_OFFICER}))
+    user = page_user(request, frozenset({Role.OFFICE_OFFICER}))
     form = BackfillForm(request.POST or None)
     if request.method == "POST":
         data = _field_values(form)
@@ -860,7 +806,7 @@ def backfill(request: HttpRequest) -> HttpResponse:
                     by=Actor.of(request),
                 )
             except DomainError as exc:
-                _refusal(exc)
+                raise_refusal(exc)
                 add_domain_errors(form, exc)
             else:
                 messages.success(
@@ -939,14 +885,14 @@ def _live(user: User, *, export: bool = False) -> dict[str, Any]:
 
 def _audit_live(request: HttpRequest, context: dict[str, Any], *, via: str) -> None:
     notices = [row.notice for row in context["rows"]] + [a.notice for a in context["alerts"]]
-    _audit_list(request, via=via, notices=list({n.pk: n for n in notices}.values()))
+    audit_list(request, via=via, rows=list({n.pk: n for n in notices}.values()), key="notices")
 
 
 @login_required
 @require_GET
 def first_72_hours(request: HttpRequest) -> HttpResponseBase:
     """释放后72小时: the people released in the last three days and how their hand-over stands, refreshed live."""
-    user = _user(request, OFFICER_ROLES)
+    user = page_user(request, OFFICER_ROLES)
     if exports.wants_xlsx(request):
         # the people released in the last three days (the page's list), each with its open alerts
         live = _live(user, export=True)
@@ -983,7 +929,7 @@ def first_72_hours_live(request: HttpRequest) -> HttpResponse:
             login = f"{reverse('directory:login')}?next={reverse('handover:first_72_hours')}"
             return HttpResponse(headers={"HX-Redirect": login})
         return redirect_to_login(request.get_full_path())
-    user = _user(request, OFFICER_ROLES)
+    user = page_user(request, OFFICER_ROLES)
     context = _live(user)
     try:
         seen = signing.loads(request.GET.get("seen", ""), salt=LIVE_SEEN_SALT, max_age=LIVE_SEEN_MAX_AGE)
@@ -1001,7 +947,7 @@ def first_72_hours_live(request: HttpRequest) -> HttpResponse:
 @require_GET
 def alerts(request: HttpRequest) -> HttpResponseBase:
     """Open hand-over alerts and work items within reach, newest first, filtered by kind."""
-    user = _user(request, OFFICER_ROLES)
+    user = page_user(request, OFFICER_ROLES)
     kind = request.GET.get("kind", "")
     if kind not in Alert.Kind.values:
         kind = ""
@@ -1013,9 +959,9 @@ def alerts(request: HttpRequest) -> HttpResponseBase:
             request=request, export=notice_exports.ALERTS, rows=rows_shown, filters={"kind": kind}
         )
     counts = dict(open_alerts.order_by().values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
-    page = _paginate(request, shown)
+    page = paginate(request, shown)
     rows = list(page.object_list)
-    _audit_list(request, via="handover.alerts", notices=[a.notice for a in rows], kind=kind)
+    audit_list(request, via="handover.alerts", rows=[a.notice for a in rows], key="notices", kind=kind)
     return render(
         request,
         "handover/alerts.html",
