@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from cases import jobs, worklist
+from cases import capabilities, jobs, worklist
 from cases.services import open_case_at_check_in
 from core.areas import Area, HomeCard, Job, NavEntry
 from directory.models import OFFICER_ROLES, Role
@@ -77,6 +77,7 @@ AREA = Area(
         ),
     ],
     worklist=worklist.WORKLIST,
+    capabilities=capabilities.CAPABILITIES,
     # After the hand-over's scan: a person it marks missed tonight is not yet a case the case scan could touch.
     jobs=[Job("case_deadlines", jobs.case_deadlines, after=("handover_deadlines",))],
     hooks={CHECKED_IN: [open_case_at_check_in]},

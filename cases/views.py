@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import selectors, services
+from cases import capabilities, selectors, services
 from cases.forms import (
     AgreementForm,
     CaseFilterForm,
@@ -48,7 +48,7 @@ from cases.forms import (
     VisitForm,
 )
 from cases.models import Case, CaseEvent, GroupMember, SettlementRecord, TraceRequest, Transfer, Visit
-from core import exports
+from core import areas, exports
 from core.areas import WorkItem, registry, worklist_for
 from core.audit import Actor, record_audit
 from core.errors import DomainError
@@ -68,7 +68,7 @@ GROUP_ROLES = frozenset({Role.SOCIAL_WORKER, Role.VOLUNTEER})
 CASE_ROLES = OFFICER_ROLES | GROUP_ROLES | {Role.POLICE_OFFICER}
 TRACE_ROLES = OFFICER_ROLES | {Role.POLICE_OFFICER}
 # respond_to_trace: the justice office or police organisation the request was sent to
-TRACE_RECEIVER_ROLES = frozenset({Role.OFFICE_OFFICER, Role.POLICE_OFFICER})
+TRACE_RECEIVER_ROLES = capabilities.TRACE_RECEIVER_ROLES
 ESCALATION_ROLES = OFFICER_ROLES - {Role.OFFICE_OFFICER}
 
 # How the timeline names each CaseEvent action (cases.services).
@@ -109,11 +109,12 @@ def _case(request: HttpRequest, case_id: int) -> tuple[User, Case]:
 
 @dataclass(frozen=True)
 class Permissions:
-    """Which forms the case page offers (mirrors cases.services; each service checks again under its lock)."""
+    """Which forms the case page offers: who may take each action (``cases.capabilities``, the rules the services
+    refuse by) and whether the case's state allows it now (the services' 409s)."""
 
     officer: bool  # the managing office, or its county
-    member: bool  # in the assistance group
-    hukou_side: bool  # the hukou office of a dual-managed case
+    may_visit: bool  # the officers and the assistance group
+    may_note: bool  # those, and the hukou office of a dual-managed case
     visit: bool
     note: bool
     manage: bool  # group, agreement, risk, settlement, trace, close
@@ -127,18 +128,18 @@ class Permissions:
 
 
 def permissions(user: User, case: Case, *, pending_transfer: Transfer | None = None) -> Permissions:
-    officer = services.is_case_officer(case, user)
-    # the group is prefetched with the case (selectors.case_queryset): no query
-    member = any(m.user_id == user.pk for m in _members(case))
-    hukou_side = user.role == Role.OFFICE_OFFICER and user.organisation_id == case.hukou_office_id
+    # the group is prefetched with the case (selectors.case_queryset): the rules ask no query
+    officer = areas.can(user, capabilities.MANAGE, case)
+    may_visit = areas.can(user, capabilities.VISIT, case)
+    may_note = areas.can(user, capabilities.NOTE, case)
     is_open = case.is_open  # closed cases are read-only: no form at all
     manage = is_open and officer
     return Permissions(
         officer=officer,
-        member=member,
-        hukou_side=hukou_side,
-        visit=is_open and (officer or member),
-        note=is_open and (officer or member or hukou_side),
+        may_visit=may_visit,
+        may_note=may_note,
+        visit=is_open and may_visit,
+        note=is_open and may_note,
         manage=manage,
         lost_contact=manage and case.status == Case.Status.ACTIVE,
         restore=manage and case.status == Case.Status.LOST_CONTACT,
@@ -172,9 +173,6 @@ def _list_title(user: User) -> str:
     if user.role == Role.POLICE_OFFICER:
         return _("重点帮教对象")
     return _("帮教档案")
-
-
-EXPORT_ROLES = OFFICER_ROLES | {Role.POLICE_OFFICER}
 
 
 def _closure(case: Case) -> str:
@@ -238,7 +236,7 @@ def case_list(request: HttpRequest) -> HttpResponseBase:
     cases = cases.select_related("person", "managing_office", "hukou_office")
     if exports.wants_xlsx(request):
         # officers and the police export; a social worker or volunteer reads their own cases but takes no lists away
-        if user.role not in EXPORT_ROLES:
+        if not areas.can(user, capabilities.EXPORT):
             raise PermissionDenied
         filters = {k: query.get(k) for k in ("status", "level", "settlement", "dual_managed", "overdue")}
         return exports.xlsx_response(request=request, export=CASE_LIST_EXPORT, rows=cases, filters={**filters, "q": q})
@@ -263,7 +261,7 @@ def case_list(request: HttpRequest) -> HttpResponseBase:
             "role": user.role,
             "filtered": filtered,
             "many_offices": user.role != Role.OFFICE_OFFICER,
-            "exports": user.role in EXPORT_ROLES,
+            "exports": areas.can(user, capabilities.EXPORT),
         },
     )
 
@@ -463,9 +461,7 @@ def _render_case(
             "more_events": len(events) > EVENTS_SHOWN,
             "transfers": transfers,
             "pending_transfer": pending,
-            "decides_transfer": pending is not None
-            and user.role == Role.OFFICE_OFFICER
-            and user.organisation_id == pending.to_office_id,
+            "decides_transfer": pending is not None and areas.can(user, capabilities.DECIDE_TRANSFER, pending),
             "traces": list(case.trace_requests.select_related("to_organisation").order_by("-id")),
             "next_visit": Deadline.of(case.next_visit_due, running=case.is_open, today=today),
             "next_review": Deadline.of(case.next_risk_review, running=case.is_open, today=today),
@@ -546,7 +542,7 @@ def case_note(request: HttpRequest, case_id: int) -> HttpResponse:
         make_form=lambda case: NoteForm(request.POST),
         allowed=lambda can: can.note,
         action=action,
-        who=lambda can: can.officer or can.member or can.hukou_side,
+        who=lambda can: can.may_note,
     )
 
 
@@ -780,7 +776,7 @@ def visit_form(request: HttpRequest, case_id: int) -> HttpResponse:
     field and nothing written."""
     user, case = _case(request, case_id)
     can = permissions(user, case)
-    if not (can.officer or can.member):
+    if not can.may_visit:
         raise PermissionDenied
     if not can.visit:
         return refuse(request, _state_refusal(case), reverse("cases:case", args=[case.pk]))
@@ -849,7 +845,7 @@ def _transfer(request: HttpRequest, transfer_id: int) -> tuple[User, Transfer]:
 
 
 def _decides(user: User, transfer: Transfer) -> bool:
-    return transfer.status == Transfer.Status.PENDING and _receives(user, transfer)
+    return transfer.status == Transfer.Status.PENDING and areas.can(user, capabilities.DECIDE_TRANSFER, transfer)
 
 
 def _render_transfer(
@@ -882,10 +878,6 @@ def transfer_detail(request: HttpRequest, transfer_id: int) -> HttpResponse:
     return _render_transfer(request, user, transfer)
 
 
-def _receives(user: User, transfer: Transfer) -> bool:
-    return user.role == Role.OFFICE_OFFICER and user.organisation_id == transfer.to_office_id
-
-
 def _decide(request: HttpRequest, transfer_id: int, *, accept: bool) -> HttpResponse:
     user, transfer = _transfer(request, transfer_id)
 
@@ -906,7 +898,7 @@ def _decide(request: HttpRequest, transfer_id: int, *, accept: bool) -> HttpResp
     pending = transfer.status == Transfer.Status.PENDING
     return act(
         request,
-        allowed=_receives(user, transfer),
+        allowed=areas.can(user, capabilities.DECIDE_TRANSFER, transfer),
         refusal=None if pending else _("此移交已处理，或不是发给本所的。"),
         form=TransferDecisionForm(request.POST),
         run=run,
@@ -1110,7 +1102,7 @@ def trace_respond(request: HttpRequest, trace_id: int) -> HttpResponseBase:
 
     return act(
         request,
-        allowed=trace.to_organisation_id == user.organisation_id,
+        allowed=areas.can(user, capabilities.RESPOND_TO_TRACE, trace),
         refusal=None if trace.status == TraceRequest.Status.OPEN else _("此协查通报已回复。"),
         form=TraceResponseForm(request.POST, auto_id=f"id_trace{trace.pk}_%s"),
         run=run,
@@ -1172,7 +1164,7 @@ def worklist(request: HttpRequest) -> HttpResponseBase:
     today = timezone.localdate()
     items = worklist_for(user, on=today)
     if exports.wants_xlsx(request):
-        if user.role not in EXPORT_ROLES:
+        if not areas.can(user, capabilities.EXPORT):
             raise PermissionDenied  # as on the case list: the group reads, officers take lists away
         rows = [row.item for group in _work_groups(items) for row in group.rows]
         return exports.xlsx_response(request=request, export=WORKLIST_EXPORT, rows=rows, filters={})
@@ -1194,6 +1186,6 @@ def worklist(request: HttpRequest) -> HttpResponseBase:
             "total": len(items),
             "overdue": sum(1 for i in items if i.overdue),
             "today": today,
-            "exports": user.role in EXPORT_ROLES,
+            "exports": areas.can(user, capabilities.EXPORT),
         },
     )

@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import Case
-from core import exports
+from core import areas, exports
 from core.audit import Actor, client_ip
 from core.errors import DomainError
 from core.forms import split_list
@@ -45,8 +45,8 @@ from directory.models import OFFICER_ROLES, Organisation, Region, Role, User
 from directory.pages import page_user
 from directory.reach import in_region_subtree, region_reach_prefix
 from directory.services import record_sign_out
+from handover import capabilities, selectors, services
 from handover import exports as notice_exports
-from handover import selectors, services
 from handover.forms import (
     BackfillForm,
     CheckInForm,
@@ -74,8 +74,7 @@ LIVE_OPENED_KEY = "handover.first_72_hours.opened_at"  # when the user last load
 
 FACILITY_ROLES = frozenset({Role.FACILITY_LIAISON})
 LIST_ROLES = FACILITY_ROLES | OFFICER_ROLES
-# route_notice: county, city and province officers re-route returned notices within their reach
-ROUTING_ROLES = frozenset({Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PROVINCE_OFFICER})
+ROUTING_ROLES = capabilities.ROUTING_ROLES
 FIRST_72_ALERT_KINDS = (
     Alert.Kind.KEY_TARGET_NO_ESCORT,
     Alert.Kind.KEY_TARGET_NOT_CHECKED_IN,
@@ -113,20 +112,14 @@ def _notice(request: HttpRequest, notice_id: int) -> tuple[User, ReleaseNotice]:
         raise Http404 from None
 
 
-def _is_facility_of(user: User, notice: ReleaseNotice) -> bool:
-    return (
-        user.role == Role.FACILITY_LIAISON
-        and notice.facility_id is not None
-        and notice.facility_id == (user.organisation_id)
-    )
-
-
-def _is_receiving(user: User, notice: ReleaseNotice) -> bool:
-    """Mirrors services._require_receiving: the receiving office's officers, or a county officer above it."""
-    if user.role == Role.OFFICE_OFFICER:
-        return user.organisation_id == notice.receiving_office_id
-    prefix = region_reach_prefix(user)
-    return user.role == Role.COUNTY_OFFICER and prefix is not None and notice.region_id.startswith(prefix)
+# The capability (handover.capabilities) each form of the notice page asks, as its service does.
+FORM_CAPABILITIES = {
+    "release_form": capabilities.RELEASE,
+    "withdraw_form": capabilities.WITHDRAW,
+    "verify_form": capabilities.VERIFY,
+    "check_in_form": capabilities.CHECK_IN,
+    "route_form": capabilities.ROUTE,
+}
 
 
 @dataclass
@@ -143,19 +136,19 @@ class Permissions:
 
 
 def permissions(user: User, notice: ReleaseNotice) -> Permissions:
-    """Which forms the notice page offers. Display only: each service checks again under its row lock."""
-    facility = _is_facility_of(user, notice)
-    receiving = _is_receiving(user, notice)
+    """Which forms the notice page offers: who may take each action (``handover.capabilities``, the rules the
+    services refuse by) and whether the notice's status allows it now."""
+    may = {name.removesuffix("_form"): areas.can(user, cap, notice) for name, cap in FORM_CAPABILITIES.items()}
     before_release = notice.status in (S.AWAITING_VERIFICATION, S.VERIFIED, S.RETURNED)
     return Permissions(
-        release=facility and before_release,
-        withdraw=facility and before_release,
-        verify=receiving
+        release=may["release"] and before_release,
+        withdraw=may["withdraw"] and before_release,
+        verify=may["verify"]
         and (
             notice.status == S.AWAITING_VERIFICATION or (notice.status == S.RELEASED and not notice.verification_result)
         ),
-        check_in=receiving and notice.status in (S.RELEASED, S.MISSED),
-        route=user.role in ROUTING_ROLES and notice.status == S.RETURNED,
+        check_in=may["check_in"] and notice.status in (S.RELEASED, S.MISSED),
+        route=may["route"] and notice.status == S.RETURNED,
     )
 
 
@@ -507,7 +500,7 @@ def _act(
 
     return act(
         request,
-        allowed=_may_ever(user, form_name, notice),
+        allowed=areas.can(user, FORM_CAPABILITIES[form_name], notice),
         refusal=None if offered else _state_refusal(notice, form_name),
         form=form,
         run=lambda data: action(notice, dict(data)),
@@ -515,15 +508,6 @@ def _act(
         back=reverse("handover:notice", args=[notice.pk]),
         errors_onto=add_domain_errors,
     )
-
-
-def _may_ever(user: User, form_name: str, notice: ReleaseNotice) -> bool:
-    """Whether the user's role could take this action on this notice in some status (else the refusal is 403)."""
-    if form_name in ("release_form", "withdraw_form"):
-        return _is_facility_of(user, notice)
-    if form_name in ("verify_form", "check_in_form"):
-        return _is_receiving(user, notice)
-    return user.role in ROUTING_ROLES
 
 
 @login_required
@@ -740,8 +724,8 @@ def inbox(request: HttpRequest, tab: str = "verify") -> HttpResponseBase:
             "rows": rows,
             "today": today,
             "many_offices": user.role != Role.OFFICE_OFFICER,
-            "can_backfill": user.role == Role.OFFICE_OFFICER,
-            "can_route": user.role in ROUTING_ROLES,
+            "can_backfill": areas.can(user, capabilities.BACKFILL),
+            "can_route": areas.can(user, capabilities.ROUTE),
             # 未衔接 (released, not yet handed over: the 待报到 and 漏管 tabs together), within the same reach
             "unmatched_url": UNMATCHED_URL if current.slug in ("check_in", "missed") else None,
         },
