@@ -1,14 +1,17 @@
 """What the cases add: their pages in the navigation, their home cards, visits, risk reviews, trace responses and
-transfers on the worklist, the nightly case scan, and the case opened at check-in (``handover.checked_in``)."""
+transfers on the worklist, the nightly case scan, the case opened at check-in (``handover.checked_in``) and the link
+to it from the notice page (``handover.notice_links``)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
 from cases import capabilities, jobs, worklist
+from cases.links import notice_links
 from cases.services import open_case_at_check_in
 from core.areas import Area, HomeCard, Job, NavEntry
 from directory.models import OFFICER_ROLES, Role
+from handover.hooks import NOTICE_LINKS
 from handover.services import CHECKED_IN
 
 R = Role
@@ -80,7 +83,7 @@ AREA = Area(
     capabilities=capabilities.CAPABILITIES,
     # After the hand-over's scan: a person it marks missed tonight is not yet a case the case scan could touch.
     jobs=[Job("case_deadlines", jobs.case_deadlines, after=("handover_deadlines",))],
-    hooks={CHECKED_IN: [open_case_at_check_in]},
+    hooks={CHECKED_IN: [open_case_at_check_in], NOTICE_LINKS: [notice_links]},
     audit_labels={
         "case.list": _("查阅帮教档案名单"),
         "case.scan": _("帮教档案期限扫描"),

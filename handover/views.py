@@ -27,15 +27,15 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.models import Case
 from core import areas, exports
+from core.areas import fire
 from core.audit import Actor, client_ip
 from core.errors import DomainError
 from core.forms import split_list
@@ -58,6 +58,7 @@ from handover.forms import (
     WithdrawForm,
     add_domain_errors,
 )
+from handover.hooks import NOTICE_LINKS
 from handover.models import Alert, NoticeEvent, ReleaseNotice
 from people.models import PreReleaseEducation, RiskLevel
 from people.services import PersonData
@@ -412,7 +413,8 @@ def _render_notice(
     }
     audit_read(request, person_id=notice.person_id, via="handover.notice_page", notice=notice.pk)
     custody = notice.custody
-    case = getattr(notice, "case", None)
+    # the areas above (the cases) say what the page links to: the case opened at check-in
+    links = fire(NOTICE_LINKS, user=user, notice=notice)
     return render(
         request,
         "handover/notice_detail.html",
@@ -426,8 +428,8 @@ def _render_notice(
             "education": [dict(PreReleaseEducation.choices).get(e, e) for e in custody.pre_release_education]
             if custody
             else [],
-            "case": case,
-            "case_url": _case_url(user, case),
+            "case": links.get("case"),
+            "case_url": links.get("case_url"),
             "timeline": _timeline(list(notice.events.all())),
             "alerts": list(notice.alerts.filter(resolved_on__isnull=True).order_by("raised_on", "id")),
             "verify_by": Deadline.of(
@@ -442,16 +444,6 @@ def _render_notice(
         },
         status=status,
     )
-
-
-def _case_url(user: User, case: Case | None) -> str | None:
-    """The case page, for the officers who may open it (the cases app decides; a facility has no case pages)."""
-    if case is None or user.role not in OFFICER_ROLES:
-        return None
-    try:
-        return reverse("cases:case", args=[case.pk])
-    except NoReverseMatch:
-        return None
 
 
 @login_required
