@@ -7,7 +7,9 @@
 - ``TimelineEntry``: one row of an object's history, as the timeline shows it;
 - ``audit_list()`` / ``audit_read()``: the ``person.list`` / ``person.read`` audit row a page writes when it shows
   people (DESIGN §8);
-- ``refuse()`` / ``raise_refusal()``: how a refusal reaches the browser.
+- ``refuse()`` / ``raise_refusal()``: how a refusal reaches the browser;
+- ``ListPage`` / ``show_list()``: a list page and its .xlsx export from one declaration (the filters, the one query,
+  the page's masked rows and their ``person.list`` audit row, the export's columns and its ``export`` audit row).
 
 Core names no other app here; what needs directory's users and roles is in ``directory/pages.py``.
 """
@@ -15,20 +17,23 @@ Core names no other app here; what needs directory's users and roles is in ``dir
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.functional import Promise
 
+from core import exports
 from core.audit import Actor, record_audit
 from core.errors import DomainError
 from core.forms import add_domain_errors
@@ -159,3 +164,82 @@ def act(
             return refuse(request, exc.message, back)
         errors_onto(form, exc)
         return render(form, exc.status)
+
+
+# --- list pages ------------------------------------------------------------------------------------------------------
+
+T = TypeVar("T", bound=Model)
+Filters = Mapping[str, Any]  # the filter form's cleaned data ({} when it does not parse)
+
+
+def _same(rows: QuerySet[Any]) -> Iterable[Any]:
+    return rows
+
+
+def _no_filters(data: Filters, raw: QueryDict) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class ListPage(Generic[T]):
+    """A list page and its .xlsx export (``?format=xlsx``), both from this one declaration, so the file can never
+    hold a row the page would not show, nor a column unmasked (core.exports):
+
+    - ``filters(query)``: the page's filter form; ``rows(user, data)``: the one query, scoped with ``visible_to``
+      and filtered by the form's cleaned data;
+    - ``row(obj, today)``: one row as the page shows it (masked ID number, its deadline); ``audited(row)`` the object
+      its ``person.list`` audit row names (``pk``, ``person_id``), listed under ``audit_key``, with
+      ``audit_filters`` (never the search text itself: it may be an ID number);
+    - ``export``: the file's columns and how its ``export`` audit row names the list, ``export_rows`` the query with
+      what the columns read, ``export_filters`` what the audit row records of the filters, ``may_export(user)`` who
+      may take the list away (403 otherwise);
+    - ``context(user, data, raw)``: what else the template reads.
+
+    The page's HTML columns stay in its ``template`` (they are richer than a cell: links, badges, deadlines).
+    """
+
+    template: str
+    filters: Callable[[QueryDict], Form]
+    rows: Callable[[Any, Filters], QuerySet[T]]
+    row: Callable[[T, dt.date], Any]
+    audited: Callable[[Any], Any]
+    audit_via: str
+    audit_key: str
+    export: exports.ListExport[T]
+    audit_filters: Callable[[Filters, QueryDict], dict[str, Any]] = _no_filters
+    export_filters: Callable[[Filters, QueryDict], dict[str, Any]] = _no_filters
+    export_rows: Callable[[QuerySet[T]], Iterable[T]] = _same
+    may_export: Callable[[Any], bool] = field(default=lambda user: True)
+    context: Callable[[Any, Filters, QueryDict], dict[str, Any]] = field(default=lambda user, data, raw: {})
+
+
+def show_list(
+    request: HttpRequest, listing: ListPage[T], *, user: Any, query: QueryDict | None = None
+) -> HttpResponseBase:
+    """The list page ``listing`` declares for ``user`` (filtered by ``query``, the request's by default), or its
+    .xlsx. The export's audit row replaces the page's ``person.list`` row."""
+    raw = request.GET if query is None else query
+    form = listing.filters(raw)
+    data: Filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    rows = listing.rows(user, data)
+    if exports.wants_xlsx(request):
+        if not listing.may_export(user):
+            raise PermissionDenied
+        return exports.xlsx_response(
+            request=request,
+            export=listing.export,
+            rows=listing.export_rows(rows),
+            filters=listing.export_filters(data, raw),
+        )
+    page = paginate(request, rows)
+    today = timezone.localdate()
+    shown = [listing.row(obj, today) for obj in page.object_list]
+    audit_list(
+        request,
+        via=listing.audit_via,
+        rows=[listing.audited(row) for row in shown],
+        key=listing.audit_key,
+        **listing.audit_filters(data, raw),
+    )
+    context = {"form": form, "page": page, "rows": shown, "today": today, **listing.context(user, data, raw)}
+    return render(request, listing.template, context)

@@ -5,6 +5,7 @@ it, then the form, then the service), a service's conflict reaching the browser 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from typing import Any
 
 import pytest
@@ -20,7 +21,9 @@ from cases.models import Case
 from core.audit import Actor
 from core.errors import DomainError
 from core.forms import split_list
+from core.models import AuditEvent
 from core.pages import act
+from core.tests.xlsx import sheet_of
 from handover import services as notice_services
 from handover.models import ReleaseNotice
 
@@ -142,3 +145,35 @@ def test_a_conflict_from_the_service_is_the_same_refusal_on_the_case_page_and_th
         )
     notice.refresh_from_db()
     assert notice.status == ReleaseNotice.Status.AWAITING_VERIFICATION
+
+
+@pytest.mark.parametrize(
+    ("path", "listing"),
+    [("/cases/", "cases.views.lists.CASE_LIST"), ("/handover/notices/", "handover.views.notices.NOTICE_LIST")],
+)
+def test_a_list_page_and_its_export_come_from_one_declaration(path: str, listing: str) -> None:
+    """The page and its .xlsx list the same people (the declaration's one query), each with its audit row: the
+    page's ``person.list`` under the declaration's name, the file's ``export`` under its export's name."""
+    module, name = listing.rsplit(".", 1)
+    declared = getattr(importlib.import_module(module), name)
+    a_case(13)
+    a_notice(15)
+    client = signed_in("office_officer")
+    page = client.get(path).content.decode()
+    listed = AuditEvent.objects.filter(action="person.list").latest("id")
+    assert listed.detail["via"] == declared.audit_via and listed.detail[declared.audit_key]
+    sheet = sheet_of(client.get(path, {"format": "xlsx"}))
+    exported = AuditEvent.objects.filter(action="export").latest("id")
+    assert exported.detail["list"] == declared.export.name
+    names = sheet.column("姓名")
+    assert names and exported.detail["count"] == len(names) == len(listed.detail["persons"])
+    assert all(person in page for person in names)
+    assert all("*" in number for number in sheet.column("公民身份号码（脱敏）") if number)
+
+
+def test_a_list_refuses_its_export_to_a_role_that_may_not_take_it_away() -> None:
+    a_case(17)
+    client = signed_in("volunteer")
+    assert client.get("/cases/").status_code == 200
+    assert client.get("/cases/", {"format": "xlsx"}).status_code == 403
+    assert not AuditEvent.objects.filter(action="export").exists()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
-from django.shortcuts import render
-from django.utils import timezone
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseBase, QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -24,7 +24,7 @@ from cases.views.common import (
 )
 from core import areas, exports
 from core.idnumbers import mask_id_number
-from core.pages import Deadline, audit_list, paginate
+from core.pages import Deadline, Filters, ListPage, show_list
 from directory.models import OFFICER_ROLES, Role, User
 from directory.pages import page_user
 from people.selectors import person_matches
@@ -77,16 +77,9 @@ CASE_LIST_EXPORT: exports.ListExport[Case] = exports.ListExport(
 )
 
 
-@login_required
-@require_GET
-def case_list(request: HttpRequest) -> HttpResponseBase:
+def _cases(user: User, data: Filters) -> QuerySet[Case]:
     """The cases within reach, filtered by level, status, overdue visits, settlement and dual management, searched
     by name, pinyin, initials or ID number. Open cases (在册, 脱管) unless another status is asked for."""
-    user = page_user(request, CASE_ROLES)
-    query = request.GET.copy()
-    query.setdefault("status", CaseFilterForm.OPEN)
-    form = CaseFilterForm(query)
-    data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status", CaseFilterForm.OPEN)
     q = (data.get("q") or "").strip()
     dual = {"yes": True, "no": False}.get(data.get("dual_managed") or "")
@@ -105,34 +98,61 @@ def case_list(request: HttpRequest) -> HttpResponseBase:
         cases = cases.filter(status__in=Case.OPEN)
     if q and not search_by_selector:
         cases = cases.filter(person_matches(q, path="person__"))
-    cases = cases.select_related("person", "managing_office", "hukou_office")
-    if exports.wants_xlsx(request):
-        # officers and the police export; a social worker or volunteer reads their own cases but takes no lists away
-        if not areas.can(user, capabilities.EXPORT):
-            raise PermissionDenied
-        filters = {k: query.get(k) for k in ("status", "level", "settlement", "dual_managed", "overdue")}
-        return exports.xlsx_response(request=request, export=CASE_LIST_EXPORT, rows=cases, filters={**filters, "q": q})
-    page = paginate(request, cases)
-    today = timezone.localdate()
-    rows = [
-        ListRow(c, mask_id_number(c.person.id_number), Deadline.of(c.next_visit_due, running=c.is_open, today=today))
-        for c in page.object_list
-    ]
-    audit_list(request, via="cases.case_list", rows=[r.case for r in rows], key="cases", q=bool(q), status=status)
-    filtered = any(query.get(k) for k in ("q", "level", "settlement", "dual_managed", "overdue")) or (
-        status != CaseFilterForm.OPEN
+    return cases.select_related("person", "managing_office", "hukou_office")
+
+
+def _row(case: Case, today: dt.date) -> ListRow:
+    return ListRow(
+        case, mask_id_number(case.person.id_number), Deadline.of(case.next_visit_due, running=case.is_open, today=today)
     )
-    return render(
-        request,
-        "cases/case_list.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": rows,
-            "title": _list_title(user),
-            "role": user.role,
-            "filtered": filtered,
-            "many_offices": user.role != Role.OFFICE_OFFICER,
-            "exports": areas.can(user, capabilities.EXPORT),
-        },
+
+
+def _status(data: Filters) -> str:
+    return str(data.get("status", CaseFilterForm.OPEN))
+
+
+def _search(data: Filters) -> str:
+    return str(data.get("q") or "").strip()
+
+
+def _context(user: User, data: Filters, raw: QueryDict) -> dict[str, Any]:
+    filtered = any(raw.get(k) for k in ("q", "level", "settlement", "dual_managed", "overdue")) or (
+        _status(data) != CaseFilterForm.OPEN
     )
+    return {
+        "title": _list_title(user),
+        "role": user.role,
+        "filtered": filtered,
+        "many_offices": user.role != Role.OFFICE_OFFICER,
+        "exports": areas.can(user, capabilities.EXPORT),
+    }
+
+
+CASE_LIST: ListPage[Case] = ListPage(
+    template="cases/case_list.html",
+    filters=CaseFilterForm,
+    rows=_cases,
+    row=_row,
+    audited=lambda row: row.case,
+    audit_via="cases.case_list",
+    audit_key="cases",
+    audit_filters=lambda data, raw: {"q": bool(_search(data)), "status": _status(data)},
+    export=CASE_LIST_EXPORT,
+    export_filters=lambda data, raw: {
+        **{k: raw.get(k) for k in ("status", "level", "settlement", "dual_managed", "overdue")},
+        "q": _search(data),
+    },
+    # officers and the police export; a social worker or volunteer reads their own cases but takes no lists away
+    may_export=lambda user: areas.can(user, capabilities.EXPORT),
+    context=_context,
+)
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponseBase:
+    """The case list (``CASE_LIST``): open cases unless another status is asked for."""
+    user = page_user(request, CASE_ROLES)
+    query = request.GET.copy()
+    query.setdefault("status", CaseFilterForm.OPEN)
+    return show_list(request, CASE_LIST, user=user, query=query)

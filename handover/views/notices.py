@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core import exports
 from core.audit import Actor
 from core.errors import DomainError
 from core.forms import split_list
 from core.idnumbers import mask_id_number
-from core.pages import Deadline, audit_list, paginate, raise_refusal
-from directory.models import Role
+from core.pages import Deadline, Filters, ListPage, raise_refusal, show_list
+from directory.models import Role, User
 from directory.pages import page_user
 from handover import exports as notice_exports
 from handover import selectors, services
@@ -36,7 +36,6 @@ from handover.views.common import (
     IMPORT_URL,
     LIST_ROLES,
     S,
-    _export,
     _field_values,
     _person_data,
     _townships,
@@ -72,46 +71,47 @@ def index(request: HttpRequest) -> HttpResponse:
     return redirect("handover:inbox")
 
 
+def _notices(user: User, data: Filters) -> QuerySet[ReleaseNotice]:
+    """The notices within reach (a facility: its own), filtered by status and searched by name, pinyin or ID."""
+    status = data.get("status") or None
+    # The list shows no history: drop the selector's events prefetch (one query per page saved, and no event rows
+    # loaded for 50 people).
+    return selectors.list_notices(user=user, status=status, q=data.get("q") or None).prefetch_related(None)
+
+
+def _filters(data: Filters, raw: QueryDict) -> dict[str, Any]:
+    # what was searched for stays out of the audit rows: it may be an ID number
+    return {"q": bool(data.get("q")), "status": data.get("status") or ""}
+
+
+NOTICE_LIST: ListPage[ReleaseNotice] = ListPage(
+    template="handover/notice_list.html",
+    filters=lambda query: NoticeFilterForm(query or None),
+    rows=_notices,
+    row=lambda notice, today: ListRow(
+        notice, mask_id_number(notice.person.id_number), _current_deadline(notice, today)
+    ),
+    audited=lambda row: row.notice,
+    audit_via="handover.notice_list",
+    audit_key="notices",
+    audit_filters=_filters,
+    export=notice_exports.NOTICES,
+    export_filters=lambda data, raw: {"status": data.get("status") or "", "q": bool(data.get("q"))},
+    export_rows=notice_exports.with_export_relations,
+    context=lambda user, data, raw: {
+        "import_url": IMPORT_URL,
+        "is_facility": user.role == Role.FACILITY_LIAISON,
+        "is_office": user.role == Role.OFFICE_OFFICER,
+        "filtered": bool(data.get("q") or data.get("status")),
+    },
+)
+
+
 @login_required
 @require_GET
 def notice_list(request: HttpRequest) -> HttpResponseBase:
-    """The notices within reach (a facility: its own), filtered by status and searched by name, pinyin or ID."""
-    user = page_user(request, LIST_ROLES)
-    form = NoticeFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    status = data.get("status") or ""
-    # The list shows no history: drop the selector's events prefetch (one query per page saved, and no event rows
-    # loaded for 50 people).
-    notices = selectors.list_notices(user=user, status=status or None, q=data.get("q") or None).prefetch_related(None)
-    if exports.wants_xlsx(request):
-        # what was searched for stays out of the audit row, as on the page: it may be an ID number
-        filters = {"status": status, "q": bool(data.get("q"))}
-        return _export(request, notice_exports.NOTICES, notices, filters)
-    page = paginate(request, notices)
-    today = timezone.localdate()
-    rows = [ListRow(n, mask_id_number(n.person.id_number), _current_deadline(n, today)) for n in page.object_list]
-    audit_list(
-        request,
-        via="handover.notice_list",
-        rows=[r.notice for r in rows],
-        key="notices",
-        q=bool(data.get("q")),
-        status=status,
-    )
-    return render(
-        request,
-        "handover/notice_list.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": rows,
-            "today": today,
-            "import_url": IMPORT_URL,
-            "is_facility": user.role == Role.FACILITY_LIAISON,
-            "is_office": user.role == Role.OFFICE_OFFICER,
-            "filtered": bool(data.get("q") or status),
-        },
-    )
+    """The notice list (``NOTICE_LIST``)."""
+    return show_list(request, NOTICE_LIST, user=page_user(request, LIST_ROLES))
 
 
 @login_required
