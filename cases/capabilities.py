@@ -20,6 +20,7 @@ NOTE = "cases.note"
 DECIDE_TRANSFER = "cases.transfer.decide"  # obj: the Transfer
 RESPOND_TO_TRACE = "cases.trace.respond"  # obj: the TraceRequest
 EXPORT = "cases.export"  # take a list of cases (or the worklist) away as .xlsx; obj: None
+READ_OFFENCE = "cases.offence.read"  # the offence and a reoffence's details on the case page
 
 EXPORT_ROLES = OFFICER_ROLES | {Role.POLICE_OFFICER}
 TRACE_RECEIVER_ROLES = frozenset({Role.OFFICE_OFFICER, Role.POLICE_OFFICER})
@@ -69,6 +70,11 @@ def may_export(user: User, obj: Any) -> bool:
     return user.role in EXPORT_ROLES
 
 
+def may_read_offence(user: User, case: Any) -> bool:
+    # a volunteer helps the person and never sees what they were convicted of
+    return user.role != Role.VOLUNTEER
+
+
 CAPABILITIES = [
     Capability(MANAGE, is_case_officer),
     Capability(VISIT, may_visit),
@@ -76,4 +82,5 @@ CAPABILITIES = [
     Capability(DECIDE_TRANSFER, may_decide_transfer),
     Capability(RESPOND_TO_TRACE, may_respond_to_trace),
     Capability(EXPORT, may_export),
+    Capability(READ_OFFENCE, may_read_offence),
 ]

@@ -22,7 +22,7 @@ from cases.views.common import _case, _members, permissions
 from core import areas
 from core.idnumbers import mask_id_number
 from core.pages import Deadline, TimelineEntry, audit_read
-from directory.models import OFFICER_ROLES, Organisation, Role, User
+from directory.models import OFFICER_ROLES, Organisation, User
 from people.models import RiskLevel
 
 VISITS_SHOWN = 50
@@ -147,7 +147,7 @@ def _render_case(
         action.form_name: (bound.get(action.form_name) or action.form(choices, None)) if action.offered(can) else None
         for action in CASE_ACTIONS.values()
     }
-    hide_offence = user.role == Role.VOLUNTEER
+    hide_offence = not areas.can(user, capabilities.READ_OFFENCE, case)
     visits = list(case.visits.select_related("recorded_by").order_by("-visited_on", "-id")[: VISITS_SHOWN + 1])
     events = list(case.events.order_by("-id")[: EVENTS_SHOWN + 1])
     custody = case.notice.custody if case.notice is not None else None
