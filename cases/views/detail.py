@@ -117,7 +117,7 @@ def _timeline(events: Sequence[CaseEvent], *, hide_offence: bool) -> list[Timeli
     for event in events:
         note = event.note
         if hide_offence and event.action == "closed" and (event.data or {}).get("reason") == "reoffended":
-            note = ""  # the new offence: a volunteer never sees an offence (issue 4 §3)
+            note = ""  # the new offence: a volunteer never sees an offence (cases.offence.read)
         entries.append(
             TimelineEntry(event, EVENT_LABELS.get(event.action, event.action), _event_details(event, names), note)
         )
