@@ -1,15 +1,18 @@
 """What the cases add: their pages in the navigation, their home cards, visits, risk reviews, trace responses and
-transfers on the worklist, the nightly case scan, and the case opened at check-in (``handover.checked_in``)."""
+transfers on the worklist, the nightly case scan, the case opened at check-in (``handover.checked_in``) and the link
+to it from the notice page (``handover.notice_links``)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from cases import demo, jobs, worklist
+from cases import capabilities, demo, jobs, worklist
+from cases.links import notice_links
 from cases.models import CaseEvent
 from cases.services import open_case_at_check_in
 from core.areas import Area, DemoStep, HomeCard, Job, NavEntry
 from directory.models import OFFICER_ROLES, Role
+from handover.hooks import NOTICE_LINKS
 from handover.services import CHECKED_IN
 
 R = Role
@@ -78,9 +81,10 @@ AREA = Area(
         ),
     ],
     worklist=worklist.WORKLIST,
+    capabilities=capabilities.CAPABILITIES,
     # After the hand-over's scan: a person it marks missed tonight is not yet a case the case scan could touch.
     jobs=[Job("case_deadlines", jobs.case_deadlines, after=("handover_deadlines",))],
-    hooks={CHECKED_IN: [open_case_at_check_in]},
+    hooks={CHECKED_IN: [open_case_at_check_in], NOTICE_LINKS: [notice_links]},
     # The cases the hand-over demo opened at check-in, given a life.
     demo=[DemoStep("cases", demo.cases_step, after=("handover",))],
     # every timeline action is also an audit action (case.<action>), under the timeline's label

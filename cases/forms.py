@@ -1,10 +1,9 @@
 """The case pages' forms. They only parse what the browser sends (dates, choices, lists); every domain rule (no visit
 in the future, who may act, a reoffence names the new offence) is the service's, whose ``DomainError`` the view puts
-back on these forms with ``add_domain_errors``, each message next to its field."""
+back on these forms with ``core.forms.add_domain_errors``, each message next to its field."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,16 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, GroupMember, TraceRequest, Visit
-from core.errors import DomainError
 from people.models import RiskLevel
 
-# A list typed into one box: half-width or full-width (Chinese input method) semicolons, commas, or one per line.
-LIST_SEPARATORS = re.compile(r"[;；、\n]")
-LIST_HELP = _("多项用分号“；”分隔")
-
-
-def split_list(text: str) -> list[str]:
-    return [item.strip() for item in LIST_SEPARATORS.split(text or "") if item.strip()]
+LIST_HELP = _("多项用分号“；”分隔")  # core.forms.split_list reads the list
 
 
 class TodayDateField(forms.DateField):
@@ -51,18 +43,6 @@ def _area(
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
     )
-
-
-def add_domain_errors(form: forms.Form, error: DomainError) -> None:
-    """Put a service's refusal on ``form``: each named field's message next to that field (the forms use the
-    services' field names), the summary on top. A field the form already marks wrong keeps the form's own message."""
-    form.add_error(None, error.message)
-    for target, message in error.fields.items():
-        if target in form.fields:
-            if target not in form.errors:
-                form.add_error(target, message)
-        else:
-            form.add_error(None, message)
 
 
 class CaseForm(forms.Form):

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import capabilities
 from cases.models import (
     Agreement,
     Case,
@@ -27,12 +28,13 @@ from cases.models import (
     Transfer,
     Visit,
 )
+from core.areas import require
 from core.audit import Actor, record_audit
-from core.errors import DomainError, Forbidden
+from core.errors import DomainError
 from core.events import SYSTEM, record_event
 from directory.models import Organisation, PolicyValue, Role, User, level_of, region_prefix
 from directory.policy import add_in_unit, deadline, parameter, policy_value
-from directory.reach import in_region_subtree, region_reach_prefix
+from directory.reach import in_region_subtree
 from directory.selectors import justice_office_of_township
 from handover.models import ReleaseNotice
 from people.models import Person, RiskLevel
@@ -49,25 +51,12 @@ def record_case_event(
     return event
 
 
-def is_case_officer(case: Case, user: User) -> bool:
-    """The managing office's officers, or a county officer whose county holds the case."""
-    if user.role == Role.OFFICE_OFFICER and user.organisation_id == case.managing_office_id:
-        return True
-    prefix = region_reach_prefix(user)
-    return user.role == Role.COUNTY_OFFICER and prefix is not None and case.region_id.startswith(prefix)
-
-
-def in_group(case: Case, user: User) -> bool:
-    return case.group_members.filter(user=user, removed_on__isnull=True).exists()
-
-
 def _locked(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("managing_office__region", "person").get(pk=case.pk)
 
 
 def _require_officer(case: Case, user: User) -> None:
-    if not is_case_officer(case, user):
-        raise Forbidden(_("Only the managing office (or its county) may do this."))
+    require(user, capabilities.MANAGE, case, message=_("Only the managing office (or its county) may do this."))
 
 
 def _require_open(case: Case) -> None:
@@ -187,8 +176,12 @@ def record_visit(
     not move ``last_contact_on``). The next visit falls due one interval after the last visit."""
     assert by.user is not None
     case = _locked(case)
-    if not (is_case_officer(case, by.user) or in_group(case, by.user)):
-        raise Forbidden(_("Only the managing office or the assistance group may record a visit."))
+    require(
+        by.user,
+        capabilities.VISIT,
+        case,
+        message=_("Only the managing office or the assistance group may record a visit."),
+    )
     _require_open(case)
     errors: dict[str, str] = {}
     _not_future(visited_on, "visited_on", errors)
@@ -242,10 +235,7 @@ def add_note(*, case: Case, note: str, by: Actor) -> CaseEvent:
     note's event row."""
     assert by.user is not None
     case = _locked(case)
-    user = by.user
-    hukou_side = user.role == Role.OFFICE_OFFICER and user.organisation_id == case.hukou_office_id
-    if not (is_case_officer(case, user) or in_group(case, user) or hukou_side):
-        raise Forbidden(_("You may read this case but not add to it."))
+    require(by.user, capabilities.NOTE, case, message=_("You may read this case but not add to it."))
     _require_open(case)
     if not note.strip():
         raise DomainError("invalid_input", _("The note is empty."), fields={"note": _("required")})
@@ -441,8 +431,9 @@ def _decide(transfer: Transfer, by: Actor) -> tuple[Transfer, Case]:
     assert by.user is not None
     transfer = Transfer.objects.select_for_update().select_related("to_office__region").get(pk=transfer.pk)
     case = _locked(transfer.case)
-    if not (by.user.role == Role.OFFICE_OFFICER and by.user.organisation_id == transfer.to_office_id):
-        raise Forbidden(_("Only the receiving office may answer a transfer."))
+    require(
+        by.user, capabilities.DECIDE_TRANSFER, transfer, message=_("Only the receiving office may answer a transfer.")
+    )
     if transfer.status != Transfer.Status.PENDING:
         raise DomainError("transfer_decided", _("This transfer has been answered already."), status=409)
     _require_open(case)
@@ -574,11 +565,12 @@ def send_trace_request(
 def respond_to_trace(*, trace: TraceRequest, result: str, by: Actor, address: str = "", note: str = "") -> TraceRequest:
     assert by.user is not None
     trace = TraceRequest.objects.select_for_update().get(pk=trace.pk)
-    if by.user.organisation_id != trace.to_organisation_id or by.user.role not in (
-        Role.OFFICE_OFFICER,
-        Role.POLICE_OFFICER,
-    ):
-        raise Forbidden(_("Only the organisation the request was sent to may answer it."))
+    require(
+        by.user,
+        capabilities.RESPOND_TO_TRACE,
+        trace,
+        message=_("Only the organisation the request was sent to may answer it."),
+    )
     errors: dict[str, str] = {}
     if result not in TraceRequest.Result.values:
         errors["result"] = _("located or not_located")

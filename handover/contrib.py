@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.areas import Area, DemoStep, HomeCard, Job, NavEntry
 from directory.models import OFFICER_ROLES, Role
-from handover import demo, jobs, worklist
+from handover import capabilities, demo, jobs, worklist
 
 R = Role
 FACILITY = frozenset({R.FACILITY_LIAISON})
-ROUTING_ROLES = frozenset({R.COUNTY_OFFICER, R.CITY_OFFICER, R.PROVINCE_OFFICER})
+ROUTING_ROLES = capabilities.ROUTING_ROLES
 
 AREA = Area(
     name="handover",
@@ -82,6 +82,7 @@ AREA = Area(
         ),
     ],
     worklist=worklist.WORKLIST,
+    capabilities=capabilities.CAPABILITIES,
     jobs=[Job("handover_deadlines", jobs.handover_deadlines)],
     demo=[DemoStep("handover", demo.handover_step, after=("directory",))],
     audit_labels={

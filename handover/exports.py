@@ -114,7 +114,7 @@ FIRST_72_STATES: dict[str, Promise] = {
 
 
 class LiveRow(Protocol):
-    """A row of the first-72-hours page (``handover.views.LiveRow``)."""
+    """A row of the first-72-hours page (``handover.views.live.LiveRow``)."""
 
     @property
     def notice(self) -> ReleaseNotice: ...

@@ -4,7 +4,6 @@ on these forms with ``add_domain_errors`` so each message shows next to its fiel
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,18 +12,13 @@ from django.forms.boundfield import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import forms as core_forms
 from core.errors import DomainError
 from handover.models import ReleaseNotice
 from people.models import Gender, PreReleaseEducation, RiskLevel
 from people.services import ETHNICITIES
 
-# A list typed into one box: half-width or full-width (Chinese input method) semicolons, or one item per line.
-LIST_SEPARATORS = re.compile(r"[;；\n]")
 DATE_INPUT = {"type": "date"}
-
-
-def split_list(text: str) -> list[str]:
-    return [item.strip() for item in LIST_SEPARATORS.split(text or "") if item.strip()]
 
 
 def _date(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
@@ -50,19 +44,9 @@ def form_field_for(api_field: str) -> str:
 
 
 def add_domain_errors(form: forms.Form, error: DomainError) -> None:
-    """Put a service's refusal on ``form``: each named field's message next to that field, and the summary on top.
-
-    A field the form already marks wrong keeps the form's own message (it is the more basic one: a date the browser
-    sent garbled, say); a field the form does not have goes to the top with its name.
-    """
-    form.add_error(None, error.message)
-    for name, message in error.fields.items():
-        target = form_field_for(name)
-        if target in form.fields:
-            if target not in form.errors:
-                form.add_error(target, message)
-        else:
-            form.add_error(None, f"{name}: {message}")
+    """Put a service's refusal on ``form`` (``core.forms.add_domain_errors``), reading the service's field names
+    (``person.id_number``) as the form's; a field the form does not have goes to the top with its name."""
+    core_forms.add_domain_errors(form, error, field_for=form_field_for, name_unknown=True)
 
 
 class BlockForm(forms.Form):

@@ -17,14 +17,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.areas import fire
+from core.areas import fire, require
 from core.audit import Actor, record_audit
-from core.errors import DomainError, Forbidden
+from core.errors import DomainError
 from core.events import SYSTEM
-from directory.models import Organisation, Region, Role, User
+from directory.models import Organisation, Region, User
 from directory.policy import deadline
 from directory.reach import region_reach_prefix
 from directory.selectors import justice_office_of_township
+from handover import capabilities
 from handover.events import record_notice_event
 from handover.models import Alert, ReleaseNotice
 from people.models import Custody, PreReleaseEducation, RiskLevel
@@ -33,7 +34,7 @@ from people.services import CleanPerson, PersonData, RegionLookup, clean_person,
 S = ReleaseNotice.Status
 # Fired inside check_in's transaction with notice=, checked_in_on=, by=; cases opens the case there.
 CHECKED_IN = "handover.checked_in"
-FACILITY_KINDS = (Organisation.Kind.PRISON, Organisation.Kind.DETENTION_CENTER)
+FACILITY_KINDS = capabilities.FACILITY_KINDS
 MAX_LIST_ITEMS = 20
 # TextChoices.values builds a new list on every access; the list import validates each of its rows here
 _RISK_LEVELS = frozenset(RiskLevel.values)
@@ -144,25 +145,17 @@ def receiving_office_for(region: Region) -> Organisation | None:
 
 
 def _require_facility(user: User) -> Organisation:
-    org = user.organisation
-    if user.role != Role.FACILITY_LIAISON or org is None or org.kind not in FACILITY_KINDS:
-        raise Forbidden(_("Only a facility liaison may do this."))
-    return org
+    require(user, capabilities.SEND, message=_("Only a facility liaison may do this."))
+    assert user.organisation is not None
+    return user.organisation
 
 
-def _require_facility_of(notice: ReleaseNotice, user: User) -> None:
-    if user.role != Role.FACILITY_LIAISON or notice.facility_id is None or notice.facility_id != user.organisation_id:
-        raise Forbidden(_("Only the facility that sent the notice may do this."))
+def _require_facility_of(notice: ReleaseNotice, user: User, action: str) -> None:
+    require(user, action, notice, message=_("Only the facility that sent the notice may do this."))
 
 
-def _require_receiving(notice: ReleaseNotice, user: User) -> None:
-    """The receiving office's officers, or the county officers above it ("may act on any case", DESIGN §1)."""
-    if user.role == Role.OFFICE_OFFICER and user.organisation_id == notice.receiving_office_id:
-        return
-    prefix = region_reach_prefix(user)
-    if user.role == Role.COUNTY_OFFICER and prefix is not None and notice.region_id.startswith(prefix):
-        return
-    raise Forbidden(_("Only the receiving office (or its county) may do this."))
+def _require_receiving(notice: ReleaseNotice, user: User, action: str) -> None:
+    require(user, action, notice, message=_("Only the receiving office (or its county) may do this."))
 
 
 def _locked(notice: ReleaseNotice) -> ReleaseNotice:
@@ -268,7 +261,7 @@ def verify_notice(*, notice: ReleaseNotice, result: str, note: str = "", by: Act
     """核查反馈: confirmed, or returned up as not ours / identity mismatch."""
     assert by.user is not None
     notice = _locked(notice)
-    _require_receiving(notice, by.user)
+    _require_receiving(notice, by.user, capabilities.VERIFY)
     if result not in ReleaseNotice.VerificationResult.values:
         raise DomainError(
             "invalid_result",
@@ -318,8 +311,7 @@ def route_notice(*, notice: ReleaseNotice, office: Organisation, by: Actor, note
     returned up, or one that came to the county bureau because the hukou township was unknown (DESIGN §2.2)."""
     assert by.user is not None
     notice = _locked(notice)
-    if by.user.role not in (Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PROVINCE_OFFICER):
-        raise Forbidden(_("Only a county or city officer may route a notice."))
+    require(by.user, capabilities.ROUTE, notice, message=_("Only a county or city officer may route a notice."))
     prefix = region_reach_prefix(by.user) or "\x00"
     if office.kind != Organisation.Kind.JUSTICE_OFFICE or not office.is_active:
         raise DomainError(
@@ -360,7 +352,7 @@ def withdraw_notice(*, notice: ReleaseNotice, reason: str, by: Actor) -> Release
     """The facility cancels a notice it sent (a pardon, a transfer to another facility, a new sentence)."""
     assert by.user is not None
     notice = _locked(notice)
-    _require_facility_of(notice, by.user)
+    _require_facility_of(notice, by.user, capabilities.WITHDRAW)
     if not reason.strip():
         raise DomainError("reason_required", _("Say why the notice is withdrawn."), fields={"reason": _("required")})
     if notice.status not in (S.AWAITING_VERIFICATION, S.VERIFIED, S.RETURNED):
@@ -389,7 +381,7 @@ def record_release(
     verification alerts the office and county; a key target released with no escort record alerts them too."""
     assert by.user is not None
     notice = _locked(notice)
-    _require_facility_of(notice, by.user)
+    _require_facility_of(notice, by.user, capabilities.RELEASE)
     today = timezone.localdate()
     errors: dict[str, str] = {}
     if released_on is None:
@@ -443,7 +435,7 @@ def check_in(*, notice: ReleaseNotice, checked_in_on: dt.date | None, method: st
     """
     assert by.user is not None
     notice = _locked(notice)
-    _require_receiving(notice, by.user)
+    _require_receiving(notice, by.user, capabilities.CHECK_IN)
     errors: dict[str, str] = {}
     if method not in ReleaseNotice.CheckInMethod.values:
         errors["method"] = _("escorted, self_reported or family_accompanied")
@@ -509,8 +501,8 @@ def backfill(*, data: BackfillData, by: Actor) -> dict[str, Any]:
     at once, so the person counts in the period's rates like everyone else."""
     assert by.user is not None
     user = by.user
-    if user.role != Role.OFFICE_OFFICER or user.organisation is None:
-        raise Forbidden(_("Only a justice office may add a person who came without a notice."))
+    require(user, capabilities.BACKFILL, message=_("Only a justice office may add a person who came without a notice."))
+    assert user.organisation is not None
     office = user.organisation
     errors: dict[str, str] = {}
     person = clean_person(data.person, errors=errors)

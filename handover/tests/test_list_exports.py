@@ -14,10 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from anbang.testing import make_id_number, persona, send_notice
+from core import pages
 from core.audit import Actor
 from core.models import AuditEvent
 from core.tests.xlsx import Sheet, sheet_of
-from handover import services, views
+from handover import services
 from handover.models import ReleaseNotice
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +115,7 @@ def test_the_export_holds_every_page_not_just_the_one_shown(
     world: dict[str, ReleaseNotice], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     release(notice(7))
-    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(pages, "PAGE_SIZE", 1)
     client = signed_in("office_officer")
     page = client.get("/handover/inbox/check-in/", {"page": "2"}).content.decode()
     assert "第 2 / 2 页" in page

@@ -1,0 +1,92 @@
+"""What the case pages share: who takes part in them, the case within reach, and which forms the case page
+offers (``cases.capabilities`` and the case's state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from cases import capabilities, selectors
+from cases.models import Case, GroupMember, Transfer
+from core import areas
+from core.errors import DomainError
+from directory.models import OFFICER_ROLES, Role, User
+
+GROUP_ROLES = frozenset({Role.SOCIAL_WORKER, Role.VOLUNTEER})
+# who works with cases at all: officers reach them by region, the group by membership, the police by area and trace
+CASE_ROLES = OFFICER_ROLES | GROUP_ROLES | {Role.POLICE_OFFICER}
+TRACE_ROLES = OFFICER_ROLES | {Role.POLICE_OFFICER}
+# respond_to_trace: the justice office or police organisation the request was sent to
+TRACE_RECEIVER_ROLES = capabilities.TRACE_RECEIVER_ROLES
+ESCALATION_ROLES = OFFICER_ROLES - {Role.OFFICE_OFFICER}
+
+
+# --- who may see what ------------------------------------------------------------------------------------------------
+
+
+def _case(request: HttpRequest, case_id: int) -> tuple[User, Case]:
+    """The case, if within reach; missing, out of reach and a role with no part in cases all look the same (404)."""
+    user = request.user
+    assert isinstance(user, User)
+    if user.role not in CASE_ROLES:
+        raise Http404
+    try:
+        return user, selectors.get_case_for_user(user, case_id)
+    except DomainError:
+        raise Http404 from None
+
+
+@dataclass(frozen=True)
+class Permissions:
+    """Which forms the case page offers: who may take each action (``cases.capabilities``, the rules the services
+    refuse by) and whether the case's state allows it now (the services' 409s)."""
+
+    officer: bool  # the managing office, or its county
+    may_visit: bool  # the officers and the assistance group
+    may_note: bool  # those, and the hukou office of a dual-managed case
+    visit: bool
+    note: bool
+    manage: bool  # group, agreement, risk, settlement, trace, close
+    lost_contact: bool
+    restore: bool
+    transfer: bool
+
+    @property
+    def any(self) -> bool:
+        return self.visit or self.note or self.manage or self.restore
+
+
+def permissions(user: User, case: Case, *, pending_transfer: Transfer | None = None) -> Permissions:
+    # the group is prefetched with the case (selectors.case_queryset): the rules ask no query
+    officer = areas.can(user, capabilities.MANAGE, case)
+    may_visit = areas.can(user, capabilities.VISIT, case)
+    may_note = areas.can(user, capabilities.NOTE, case)
+    is_open = case.is_open  # closed cases are read-only: no form at all
+    manage = is_open and officer
+    return Permissions(
+        officer=officer,
+        may_visit=may_visit,
+        may_note=may_note,
+        visit=is_open and may_visit,
+        note=is_open and may_note,
+        manage=manage,
+        lost_contact=manage and case.status == Case.Status.ACTIVE,
+        restore=manage and case.status == Case.Status.LOST_CONTACT,
+        transfer=manage and pending_transfer is None,
+    )
+
+
+def _members(case: Case) -> list[GroupMember]:
+    members = getattr(case, "active_members", None)
+    if members is None:
+        members = list(case.group_members.filter(removed_on__isnull=True).select_related("user").order_by("id"))
+    return list(members)
+
+
+def _state_refusal(case: Case) -> str:
+    """Why the case page no longer offers a form to a user who may take the action (core.pages.act)."""
+    if not case.is_open:
+        return _("该帮教档案已解除，只能查阅。")
+    return _("您不能对此档案进行该操作。")
