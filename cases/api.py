@@ -1,4 +1,4 @@
-"""Assistance cases API (issue 4): a case action answers 200 with the case as GET returns it; a creation 201."""
+"""Assistance cases API: a case action answers 200 with the case as GET returns it; a creation 201."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
-from cases import selectors, services
+from cases import capabilities, selectors, services
 from cases.models import Case, TraceRequest
 from cases.schemas import (
     AgreementIn,
@@ -38,12 +38,12 @@ from cases.schemas import (
     VisitIn,
     Worklist,
 )
-from core.areas import worklist_for
+from core.areas import can, worklist_for
 from core.audit import Actor, record_audit
 from core.errors import DomainError
 from core.idnumbers import mask_id_number
 from directory.api_auth import current_user
-from directory.models import Organisation, Region, Role
+from directory.models import Organisation, Region, User
 
 router = Router(tags=["cases"])
 
@@ -52,7 +52,8 @@ def _ref(obj: Organisation | Region | None) -> dict[str, str] | None:
     return None if obj is None else {"code": obj.code, "name": obj.name}
 
 
-def case_out(case: Case, *, for_role: str) -> dict[str, Any]:
+def case_out(case: Case, *, for_user: User) -> dict[str, Any]:
+    offence_shown = can(for_user, capabilities.READ_OFFENCE, case)
     person = case.person
     custody = case.notice.custody if case.notice is not None else None
     members = getattr(case, "active_members", None)
@@ -82,8 +83,8 @@ def case_out(case: Case, *, for_role: str) -> dict[str, Any]:
         "period_end": case.period_end,
         "next_visit_due": case.next_visit_due,
         "last_contact_on": case.last_contact_on,
-        # a volunteer never sees the offence (issue 4 §3)
-        "offence": None if for_role == Role.VOLUNTEER or custody is None else custody.offence,
+        # a volunteer never sees the offence
+        "offence": custody.offence if offence_shown and custody is not None else None,
         "settlement": {"status": case.settlement_status, "since": case.settlement_since}
         if case.settlement_status and case.settlement_since
         else None,
@@ -101,7 +102,7 @@ def case_out(case: Case, *, for_role: str) -> dict[str, Any]:
         "closure": {
             "reason": case.closure_reason,
             "closed_on": case.closed_on,
-            "detail": "" if for_role == Role.VOLUNTEER else case.closure_detail,
+            "detail": case.closure_detail if offence_shown else "",
         }
         if case.status == Case.Status.CLOSED and case.closed_on
         else None,
@@ -121,7 +122,7 @@ def _read(request: HttpRequest, case_id: int, *, acted: bool = False) -> dict[st
         object_id=case.person_id,
         detail={"via": "case", "case": case.pk},
     )
-    return case_out(case, for_role=user.role)
+    return case_out(case, for_user=user)
 
 
 def _case(request: HttpRequest, case_id: int) -> Case:

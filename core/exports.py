@@ -1,4 +1,4 @@
-"""Any list page as an .xlsx file: what the page lists, every page of it, with the page's filters (issue 3 §3).
+"""Any list page as an .xlsx file: what the page lists, every page of it, with the page's filters.
 
 A list view exports by answering ``?format=xlsx`` itself, from the very queryset it pages (one reach rule,
 ``visible_to``, and the page's own filters), so an export can never hold a row its page would not show::

@@ -1,7 +1,7 @@
 """One row of the list as the single form would give it: each cell read by its column's reader (text, a code that
-Excel may have turned into a number, a date in any of the forms people type, months, 是/否, 男/女, a list split on
-semicolons). A cell that cannot be read is an error of its row and field; ``clean_notice`` then applies the rules of
-the form and the API to the whole row."""
+Excel may have turned into a number, a date in any of the forms people type, months, 是/否, 男/女, a list split as
+a list typed on a page is: on 、，；, either width, or one item a line). A cell that cannot be read is an error of its
+row and field; ``clean_notice`` then applies the rules of the form and the API to the whole row."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
+from core.forms import split_list
 from handover.services import NoticeData
 from people.models import Gender
 from people.services import PersonData
@@ -163,14 +164,9 @@ def _gender(value: object) -> str:
     return gender
 
 
-_LIST_SPLIT = re.compile(r"[;；\n]")
-
-
 def _items(value: object) -> list[str]:
-    if not value:
-        return []
-    text = _text(value)
-    return [item.strip() for item in _LIST_SPLIT.split(text) if item.strip()] if text else []
+    """A list in one cell, split as a list typed on a page is (core.forms.split_list)."""
+    return split_list(_text(value)) if value else []
 
 
 _CELL_READERS: dict[str, Callable[[object], object]] = {

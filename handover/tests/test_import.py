@@ -739,3 +739,11 @@ def test_it_runs_a_batch_again_when_a_concurrent_send_wins_a_race(monkeypatch: p
     body = response.json()
     assert (body["created"], body["error_count"], calls["n"]) == (2, 1, 2)
     assert ReleaseNotice.objects.filter(person__name__startswith="张导入").count() == 2
+
+
+@pytest.mark.parametrize("needs", ["就业、住房", "就业，住房", "就业;住房", "就业；住房", "就业\n住房"])
+def test_a_list_in_a_cell_splits_as_a_list_typed_on_a_page_does(needs: str) -> None:
+    response = upload(workbook_bytes([row(91, needs=needs)], header=LABELS), "名单.xlsx")
+    assert response.status_code == 200, response.json()
+    notice = ReleaseNotice.objects.get(person__name="张导入91")
+    assert notice.custody is not None and notice.custody.needs == ["就业", "住房"]
