@@ -144,7 +144,7 @@ def receiving_office_for(region: Region) -> Organisation | None:
 # --- who may act ---------------------------------------------------------------------------------------------------
 
 
-def _require_facility(user: User) -> Organisation:
+def require_facility(user: User) -> Organisation:
     require(user, capabilities.SEND, message=_("Only a facility liaison may do this."))
     assert user.organisation is not None
     return user.organisation
@@ -189,7 +189,7 @@ def _resolve_alerts(notice: ReleaseNotice, on: dt.date, kinds: list[str] | None 
 def send_release_notice(*, data: NoticeData, by: Actor, today: dt.date | None = None) -> ReleaseNotice:
     """The facility's notice: validated, person matched by ID number, routed, verification deadline set."""
     assert by.user is not None
-    facility = _require_facility(by.user)
+    facility = require_facility(by.user)
     clean = clean_notice(data, today=today)
     return _create_notice(clean=clean, facility=facility, by=by, today=today or timezone.localdate())
 

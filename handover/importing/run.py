@@ -33,7 +33,7 @@ from handover.importing.cells import Readers, cell_readers, flat_field, row_data
 from handover.importing.columns import HEADER_SEARCH_ROWS, read_header
 from handover.importing.state import ImportResult, ImportState, RowError, ValidRow
 from handover.models import ImportJob
-from handover.services import _require_facility, clean_notice
+from handover.services import clean_notice, require_facility
 
 # Rows per transaction. Larger batches write each index page they touch once for more rows (the person indexes take
 # inserts at random places), ~15 % faster at 100k rows than 1000; each holds SQLite's write lock for ~1 s.
@@ -84,7 +84,7 @@ def start_import(*, token: str | None, filename: str, by: Actor) -> ImportJob:
     ``token`` is the client's uuid (the page makes one before it uploads); without one the server makes it.
     """
     assert by.user is not None
-    facility = _require_facility(by.user)
+    facility = require_facility(by.user)
     try:
         value = uuid.UUID(token) if token else uuid.uuid4()
     except ValueError:
@@ -120,7 +120,7 @@ def import_notices(
     nothing is written). ``progress`` is updated as batches commit and closed at the end (done or failed).
     """
     assert by.user is not None
-    if _require_facility(by.user).pk != facility.pk:
+    if require_facility(by.user).pk != facility.pk:
         raise DomainError("forbidden", _("A liaison imports for their own facility."), status=403)
     result = ImportResult(token=str(progress.token) if progress is not None else "")
     state = ImportState(
