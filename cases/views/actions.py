@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,53 +18,28 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import services
 from cases.forms import VisitForm
-from cases.models import Case, Transfer
-from cases.views.case_actions import CASE_ACTIONS, FormChoices
-from cases.views.common import _case, _state_refusal, permissions
+from cases.models import Case
+from cases.views.case_actions import CASE_ACTIONS
+from cases.views.common import _case, permissions, state_refusal
 from cases.views.detail import _render_case
-from core import areas
+from core.actions import ActionView, ObjectPage, action_view
 from core.audit import Actor
 from core.errors import DomainError
 from core.forms import split_list
 from core.pages import Deadline, act, audit_read, raise_refusal, refuse
 
-CaseView = Callable[[HttpRequest, int], HttpResponse]
+CASE_PAGE: ObjectPage[Case] = ObjectPage(
+    load=_case,
+    render=lambda request, user, case, bound, status: _render_case(request, user, case, bound=bound, status=status),
+    url=lambda case: reverse("cases:case", args=[case.pk]),
+    pk_name="case_id",
+    view_prefix="case",
+)
 
 
-def _action_view(name: str) -> CaseView:
-    """The view of one action of the table: who may (its capability, else 403), whether the case offers it now
-    (else back to the case page with the reason), the form, the service; done, back to the case page."""
-    action = CASE_ACTIONS[name]
-
-    @login_required
-    @require_POST
-    def view(request: HttpRequest, case_id: int) -> HttpResponse:
-        user, case = _case(request, case_id)
-        pending = case.transfers.filter(status=Transfer.Status.PENDING).first()
-        can = permissions(user, case, pending_transfer=pending)
-
-        def run(data: Mapping[str, Any]) -> HttpResponse:
-            done = action.run(case, dict(data), Actor.of(request))
-            messages.success(request, action.success(done))
-            return redirect("cases:case", case_id=case.pk)
-
-        def page(form: Form, status: int) -> HttpResponse:
-            # the service rolled back, or nothing ran: the case as it now is
-            now_user, now_case = _case(request, case_id)
-            return _render_case(request, now_user, now_case, bound={action.form_name: form}, status=status)
-
-        return act(
-            request,
-            allowed=areas.can(user, action.capability, case),
-            refusal=None if action.offered(can) else _state_refusal(case),
-            form=action.form(FormChoices(case), request.POST),
-            run=run,
-            render=page,
-            back=reverse("cases:case", args=[case.pk]),
-        )
-
-    view.__name__ = view.__qualname__ = f"case_{name}"
-    return view
+def _action_view(name: str) -> ActionView:
+    """The view of one action of the table (``core.actions.action_view``); done, back to the case page."""
+    return action_view(CASE_PAGE, CASE_ACTIONS[name])
 
 
 case_note = _action_view("note")
@@ -91,7 +65,7 @@ def case_member_remove(request: HttpRequest, case_id: int, member_id: int) -> Ht
     if not can.officer:
         raise PermissionDenied
     if not can.manage:
-        return refuse(request, _state_refusal(case), reverse("cases:case", args=[case.pk]))
+        return refuse(request, state_refusal(case), reverse("cases:case", args=[case.pk]))
     try:
         services.remove_group_member(member=member, by=Actor.of(request))
     except DomainError as exc:
@@ -112,7 +86,7 @@ def visit_form(request: HttpRequest, case_id: int) -> HttpResponse:
     if not can.may_visit:
         raise PermissionDenied
     if not can.visit:
-        return refuse(request, _state_refusal(case), reverse("cases:case", args=[case.pk]))
+        return refuse(request, state_refusal(case), reverse("cases:case", args=[case.pk]))
     visitor = user.full_name or user.username
 
     def page(form: VisitForm, status: int) -> HttpResponse:

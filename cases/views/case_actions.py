@@ -12,6 +12,7 @@ from typing import Any
 
 from django.forms import Form
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases import capabilities, services
@@ -27,8 +28,8 @@ from cases.forms import (
     TraceForm,
     TransferForm,
 )
-from cases.models import Case
-from cases.views.common import Permissions
+from cases.models import Case, Transfer
+from cases.views.common import Permissions, permissions, state_refusal
 from core.audit import Actor
 from core.errors import DomainError
 from core.forms import split_list
@@ -102,6 +103,16 @@ class CaseAction:
     @property
     def form_name(self) -> str:
         return f"{self.name}_form"
+
+    def refusal_for(self, user: User, case: Case) -> str | None:
+        pending = case.transfers.filter(status=Transfer.Status.PENDING).first()
+        return None if self.offered(permissions(user, case, pending_transfer=pending)) else state_refusal(case)
+
+    def bind(self, user: User, case: Case, data: QueryDict | None) -> Form:
+        return self.form(FormChoices(case), data)
+
+    def perform(self, case: Case, data: Data, by: Actor) -> tuple[str, str]:
+        return self.success(self.run(case, data, by)), reverse("cases:case", args=[case.pk])
 
 
 def _add_member(case: Case, data: Data, by: Actor) -> Any:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from cases import capabilities, selectors
 from cases.models import Case, GroupMember, Transfer
 from core import areas
-from core.errors import DomainError
 from directory.models import OFFICER_ROLES, Role, User
+from directory.pages import object_page
 
 GROUP_ROLES = frozenset({Role.SOCIAL_WORKER, Role.VOLUNTEER})
 # who works with cases at all: officers reach them by region, the group by membership, the police by area and trace
@@ -28,14 +28,7 @@ ESCALATION_ROLES = OFFICER_ROLES - {Role.OFFICE_OFFICER}
 
 def _case(request: HttpRequest, case_id: int) -> tuple[User, Case]:
     """The case, if within reach; missing, out of reach and a role with no part in cases all look the same (404)."""
-    user = request.user
-    assert isinstance(user, User)
-    if user.role not in CASE_ROLES:
-        raise Http404
-    try:
-        return user, selectors.get_case_for_user(user, case_id)
-    except DomainError:
-        raise Http404 from None
+    return object_page(request, CASE_ROLES, selectors.get_case_for_user, case_id)
 
 
 @dataclass(frozen=True)
@@ -85,7 +78,7 @@ def _members(case: Case) -> list[GroupMember]:
     return list(members)
 
 
-def _state_refusal(case: Case) -> str:
+def state_refusal(case: Case) -> str:
     """Why the case page no longer offers a form to a user who may take the action (core.pages.act)."""
     if not case.is_open:
         return _("该帮教档案已解除，只能查阅。")

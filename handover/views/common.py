@@ -7,11 +7,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, HttpRequest
 
 from core import exports
-from core.errors import DomainError
 from directory.models import OFFICER_ROLES, Region, Role, User
+from directory.pages import object_page
 from handover import capabilities, selectors, services
 from handover import exports as notice_exports
 from handover.models import Alert, ReleaseNotice
@@ -44,14 +44,7 @@ URGENT_ALERT_KINDS = frozenset({*FIRST_72_ALERT_KINDS, Alert.Kind.MISSED_INTAKE,
 
 def _notice(request: HttpRequest, notice_id: int) -> tuple[User, ReleaseNotice]:
     """The notice, if within reach; missing, out of reach and a role with no part in hand-over all look the same."""
-    user = request.user
-    assert isinstance(user, User)
-    if user.role not in LIST_ROLES:
-        raise Http404
-    try:
-        return user, selectors.get_notice_for_user(user, notice_id)
-    except DomainError:
-        raise Http404 from None
+    return object_page(request, LIST_ROLES, selectors.get_notice_for_user, notice_id)
 
 
 # --- small helpers for the templates ---------------------------------------------------------------------------------

@@ -58,6 +58,15 @@ class NoticeAction:
     def form_name(self) -> str:
         return f"{self.name}_form"
 
+    def refusal_for(self, user: User, notice: ReleaseNotice) -> str | None:
+        return None if self.offered(notice) else self.refusal(notice)
+
+    def bind(self, user: User, notice: ReleaseNotice, data: QueryDict | None) -> Form:
+        return self.form(user, data)
+
+    def perform(self, notice: ReleaseNotice, data: Data, by: Actor) -> tuple[str, str]:
+        return self.done(notice, self.run(notice, data, by))
+
     def refusal(self, notice: ReleaseNotice) -> str:
         """Why the page no longer offers the form to a user who may take the action: the service's own words."""
         return _("A notice that is %(status)s cannot be %(action)s.") % {
