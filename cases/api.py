@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from cases import capabilities, selectors, services
-from cases.models import Case, TraceRequest
+from cases.models import Case, TraceRequest, Transfer
 from cases.schemas import (
     AgreementIn,
     CaseList,
@@ -310,8 +310,6 @@ def transfer(request: HttpRequest, case_id: int, payload: TransferIn) -> Status[
 
 @router.get("/transfers", response=TransferList, summary="Transfers in (to your office) or out (of your cases)")
 def transfers(request: HttpRequest, direction: str = "incoming") -> dict[str, Any]:
-    from cases.models import Transfer
-
     user = current_user(request)
     qs = Transfer.objects.visible_to(user).select_related("from_office", "to_office")
     if direction == "incoming":

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.events import EventRow, timeline_index
-from directory.models import Organisation, Region, Role
+from directory.models import Organisation, Region, Role, region_prefix
 from directory.reach import NOTHING, ReachQuerySet, in_region_subtree
 from people.models import Person, RiskLevel
 
@@ -29,8 +29,6 @@ class CaseQuerySet(ReachQuerySet["Case"]):
         if user.role == Role.POLICE_OFFICER and user.organisation is not None:
             # trace requests sent to their organisation, and the key targets of their area
             area = user.organisation.region
-            from directory.models import region_prefix
-
             return Q(trace_requests__to_organisation_id=org) | (
                 Q(level=Case.Level.KEY, status__in=[Case.Status.ACTIVE, Case.Status.LOST_CONTACT])
                 & in_region_subtree(region_prefix(area.code, area.level), "region")

@@ -27,7 +27,7 @@ from directory.reach import region_reach_prefix
 from directory.selectors import justice_office_of_township
 from handover import capabilities
 from handover.events import record_notice_event
-from handover.models import Alert, ReleaseNotice
+from handover.models import Alert, NoticeEvent, ReleaseNotice
 from people.models import Custody, PreReleaseEducation, RiskLevel
 from people.services import CleanPerson, PersonData, RegionLookup, clean_person, find_or_create_person, find_region
 
@@ -577,8 +577,6 @@ def scan_deadlines(*, as_of: dt.date) -> dict[str, int]:
         )
         counts["missed"] = claimed
         if missed_ids:
-            from handover.models import NoticeEvent
-
             now = timezone.now()
             NoticeEvent.objects.bulk_create(
                 [
