@@ -126,7 +126,7 @@ def _inbox_notices(slug: str) -> Callable[[User, Filters], QuerySet[ReleaseNotic
 
 
 def _inbox_row(slug: str) -> Callable[[ReleaseNotice, dt.date], InboxRow]:
-    current = _tab(slug)
+    current = _tab(slug)  # for its deadline field, which is the same whatever the day
     running = slug in ("verify", "check_in")
 
     def row(notice: ReleaseNotice, today: dt.date) -> InboxRow:
