@@ -1,13 +1,14 @@
 """Any list page as an .xlsx file: what the page lists, every page of it, with the page's filters.
 
-A list view exports by answering ``?format=xlsx`` itself, from the very queryset it pages (one reach rule,
-``visible_to``, and the page's own filters), so an export can never hold a row its page would not show::
+A list page exports by answering ``?format=xlsx`` from the very queryset it pages (one reach rule, ``visible_to``,
+and the page's own filters), so an export can never hold a row its page would not show. The page's declaration
+(``core.pages.ListPage``) names its ``ListExport`` (the columns), and ``core.pages.show_list`` answers the file::
 
-    if exports.wants_xlsx(request):
-        return exports.xlsx_response(request=request, export=INBOX_EXPORT, rows=notices, filters={"tab": tab})
+    NOTICE_LIST = ListPage(..., export=notice_exports.NOTICES, export_filters=...)
 
 and its template links ``{% include "_export_link.html" %}`` (the same URL with ``format=xlsx`` and without
-``page``). Adding a list is one ``ListExport`` (its columns), one branch in its view and that one link.
+``page``). Adding a list is one ``ListExport`` (its columns), its ``ListPage`` and that one link; a page that cannot
+be one calls ``xlsx_response`` itself.
 
 Memory stays flat on a long list: the queryset is read in chunks (``iterator``) and openpyxl's write-only mode
 streams the rows into a temporary file, which the response then streams to the client and deletes.

@@ -180,32 +180,40 @@ def _no_filters(data: Filters, raw: QueryDict) -> dict[str, Any]:
     return {}
 
 
+def _no_form(query: QueryDict) -> Form:
+    return Form()  # a list without filters: nothing to parse, ``data`` is {}
+
+
 @dataclass(frozen=True)
 class ListPage(Generic[T]):
     """A list page and its .xlsx export (``?format=xlsx``), both from this one declaration, so the file can never
     hold a row the page would not show, nor a column unmasked (core.exports):
 
-    - ``filters(query)``: the page's filter form; ``rows(user, data)``: the one query, scoped with ``visible_to``
-      and filtered by the form's cleaned data;
-    - ``row(obj, today)``: one row as the page shows it (masked ID number, its deadline); ``audited(row)`` the object
-      its ``person.list`` audit row names (``pk``, ``person_id``), listed under ``audit_key``, with
-      ``audit_filters`` (never the search text itself: it may be an ID number);
+    - ``filters(query)``: the page's filter form (none by default); ``rows(user, data)``: the one query, scoped
+      with ``visible_to`` and filtered by the form's cleaned data;
+    - ``row(obj, today)``: one row as the page shows it (masked ID number, its deadline); or ``page_rows(objects,
+      today, context)``, the page's rows at once, when they need what the page's context computed once (the
+      offices each row's form offers); ``audited(row)`` the object its ``person.list`` audit row names (``pk``,
+      ``person_id``), listed under ``audit_key``, with ``audit_filters`` (never the search text itself: it may be
+      an ID number);
     - ``export``: the file's columns and how its ``export`` audit row names the list, ``export_rows`` the query with
       what the columns read, ``export_filters`` what the audit row records of the filters, ``may_export(user)`` who
       may take the list away (403 otherwise);
     - ``context(user, data, raw)``: what else the template reads.
 
+    A page with tabs declares one ``ListPage`` per tab (each its own query, audit ``via`` and export filters).
     The page's HTML columns stay in its ``template`` (they are richer than a cell: links, badges, deadlines).
     """
 
     template: str
-    filters: Callable[[QueryDict], Form]
     rows: Callable[[Any, Filters], QuerySet[T]]
-    row: Callable[[T, dt.date], Any]
     audited: Callable[[Any], Any]
     audit_via: str
     audit_key: str
     export: exports.ListExport[T]
+    filters: Callable[[QueryDict], Form] = _no_form
+    row: Callable[[T, dt.date], Any] = field(default=lambda obj, today: obj)
+    page_rows: Callable[[Sequence[T], dt.date, Mapping[str, Any]], list[Any]] | None = None
     audit_filters: Callable[[Filters, QueryDict], dict[str, Any]] = _no_filters
     export_filters: Callable[[Filters, QueryDict], dict[str, Any]] = _no_filters
     export_rows: Callable[[QuerySet[T]], Iterable[T]] = _same
@@ -214,15 +222,22 @@ class ListPage(Generic[T]):
 
 
 def show_list(
-    request: HttpRequest, listing: ListPage[T], *, user: Any, query: QueryDict | None = None
+    request: HttpRequest,
+    listing: ListPage[T],
+    *,
+    user: Any,
+    query: QueryDict | None = None,
+    extra: Mapping[str, Any] | None = None,
+    status: int = 200,
 ) -> HttpResponseBase:
-    """The list page ``listing`` declares for ``user`` (filtered by ``query``, the request's by default), or its
-    .xlsx. The export's audit row replaces the page's ``person.list`` row."""
+    """The list page ``listing`` declares for ``user`` (filtered by ``query``, the request's by default), or, on a
+    GET, its .xlsx. The export's audit row replaces the page's ``person.list`` row. ``extra`` is context of this
+    request's own (a form posted back with its errors, shown with ``status``), which ``page_rows`` reads too."""
     raw = request.GET if query is None else query
     form = listing.filters(raw)
     data: Filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     rows = listing.rows(user, data)
-    if exports.wants_xlsx(request):
+    if exports.wants_xlsx(request) and request.method == "GET":
         if not listing.may_export(user):
             raise PermissionDenied
         return exports.xlsx_response(
@@ -233,7 +248,12 @@ def show_list(
         )
     page = paginate(request, rows)
     today = timezone.localdate()
-    shown = [listing.row(obj, today) for obj in page.object_list]
+    context = {**listing.context(user, data, raw), **(extra or {})}
+    objects = list(page.object_list)
+    if listing.page_rows is not None:
+        shown = listing.page_rows(objects, today, context)
+    else:
+        shown = [listing.row(obj, today) for obj in objects]
     audit_list(
         request,
         via=listing.audit_via,
@@ -241,5 +261,9 @@ def show_list(
         key=listing.audit_key,
         **listing.audit_filters(data, raw),
     )
-    context = {"form": form, "page": page, "rows": shown, "today": today, **listing.context(user, data, raw)}
-    return render(request, listing.template, context)
+    return render(
+        request,
+        listing.template,
+        {"form": form, "page": page, "rows": shown, "today": today, **context},
+        status=status,
+    )

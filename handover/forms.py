@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import forms as core_forms
 from core.errors import DomainError
-from handover.models import ReleaseNotice
+from handover.models import Alert, ReleaseNotice
 from people.models import Gender, PreReleaseEducation, RiskLevel
 from people.services import ETHNICITIES
 
@@ -188,6 +188,12 @@ class NoticeFilterForm(forms.Form):
         required=False,
         choices=[("", _("全部")), (OPEN, _("在办（未办结）")), *ReleaseNotice.Status.choices],
     )
+
+
+class AlertFilterForm(forms.Form):
+    """The alert list's filter (GET): one kind, or every kind (an unknown kind reads as every kind)."""
+
+    kind = forms.ChoiceField(choices=[("", ""), *Alert.Kind.choices], required=False)
 
 
 class VerifyForm(forms.Form):

@@ -504,6 +504,9 @@ def test_it_sends_a_trace_request_that_the_police_answer_in_their_inbox(case: Ca
     no_address = police.post(f"/cases/traces/{trace.pk}/respond/", {"result": "located", "address": ""})
     assert no_address.status_code == 400
     assert "请填写找到此人的地点" in no_address.content.decode()
+    # the answer shown again is the page, never its file, whatever the query asks
+    as_file = police.post(f"/cases/traces/{trace.pk}/respond/?format=xlsx", {"result": "located", "address": ""})
+    assert (as_file.status_code, as_file["Content-Type"].split(";")[0]) == (400, "text/html")
     assert TraceRequest.objects.get(pk=trace.pk).status == "open"
     answered = police.post(
         f"/cases/traces/{trace.pk}/respond/", {"result": "located", "address": "某旅馆 302 室", "note": ""}

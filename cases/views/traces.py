@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,10 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, QuerySet, Value, When
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,7 +34,7 @@ from cases.views.common import (
 from core import areas, exports
 from core.audit import Actor
 from core.errors import DomainError
-from core.pages import Deadline, act, audit_list, paginate
+from core.pages import Deadline, Filters, ListPage, act, show_list
 from directory.models import OFFICER_ROLES, User
 from directory.pages import page_user
 
@@ -125,6 +125,51 @@ TRACE_EXPORT: exports.ListExport[TraceRequest] = exports.ListExport(
 )
 
 
+def _trace_page_rows(slug: str) -> Callable[[Sequence[TraceRequest], dt.date, Mapping[str, Any]], list[Any]]:
+    def page_rows(traces: Sequence[TraceRequest], today: dt.date, context: Mapping[str, Any]) -> list[Any]:
+        bound: tuple[int, TraceResponseForm] | None = context.get("bound")
+        rows = []
+        for trace in traces:
+            is_open = trace.status == TraceRequest.Status.OPEN
+            form = None
+            if slug == "incoming" and is_open:
+                if bound is not None and bound[0] == trace.pk:
+                    form = bound[1]
+                else:
+                    form = TraceResponseForm(auto_id=f"id_trace{trace.pk}_%s")
+            rows.append(TraceRow(trace, Deadline.of(trace.respond_by, running=is_open, today=today), form))
+        return rows
+
+    return page_rows
+
+
+def _trace_context(slug: str) -> Callable[[User, Filters, QueryDict], dict[str, Any]]:
+    def context(user: User, data: Filters, raw: QueryDict) -> dict[str, Any]:
+        tabs = trace_tabs_for(user)
+        counts = {t.slug: _trace_rows(user, t.slug).filter(status=TraceRequest.Status.OPEN).count() for t in tabs}
+        return {"tabs": [(t, counts[t.slug]) for t in tabs], "tab": TRACE_TABS[slug]}
+
+    return context
+
+
+def _trace_list(slug: str) -> ListPage[TraceRequest]:
+    return ListPage(
+        template="cases/traces.html",
+        rows=lambda user, data: _trace_rows(user, slug),
+        page_rows=_trace_page_rows(slug),
+        audited=lambda row: row.trace.case,
+        audit_via=f"cases.traces.{slug}",
+        audit_key="cases",
+        export=TRACE_EXPORT,
+        export_filters=lambda data, raw: {"tab": slug},
+        context=_trace_context(slug),
+    )
+
+
+# the tabs of trace requests, one list each
+TRACES: dict[str, ListPage[TraceRequest]] = {slug: _trace_list(slug) for slug in TRACE_TABS}
+
+
 def _render_traces(
     request: HttpRequest,
     user: User,
@@ -133,36 +178,15 @@ def _render_traces(
     bound: tuple[int, TraceResponseForm] | None = None,
     status: int = 200,
 ) -> HttpResponseBase:
+    """The tab ``slug`` (the user's first by default) of ``TRACES``; ``bound``: a posted answer to show again with
+    its errors, on its trace's card."""
     tabs = trace_tabs_for(user)
     if not tabs:
         raise PermissionDenied
     tab = TRACE_TABS[slug] if slug else tabs[0]
     if tab not in tabs:
         raise PermissionDenied
-    if exports.wants_xlsx(request) and bound is None:
-        return exports.xlsx_response(
-            request=request, export=TRACE_EXPORT, rows=_trace_rows(user, tab.slug), filters={"tab": tab.slug}
-        )
-    today = timezone.localdate()
-    counts = {t.slug: _trace_rows(user, t.slug).filter(status=TraceRequest.Status.OPEN).count() for t in tabs}
-    page = paginate(request, _trace_rows(user, tab.slug))
-    rows = []
-    for trace in page.object_list:
-        is_open = trace.status == TraceRequest.Status.OPEN
-        form = None
-        if tab.slug == "incoming" and is_open:
-            if bound is not None and bound[0] == trace.pk:
-                form = bound[1]
-            else:
-                form = TraceResponseForm(auto_id=f"id_trace{trace.pk}_%s")
-        rows.append(TraceRow(trace, Deadline.of(trace.respond_by, running=is_open, today=today), form))
-    audit_list(request, via=f"cases.traces.{tab.slug}", rows=[r.trace.case for r in rows], key="cases")
-    return render(
-        request,
-        "cases/traces.html",
-        {"tabs": [(t, counts[t.slug]) for t in tabs], "tab": tab, "page": page, "rows": rows, "today": today},
-        status=status,
-    )
+    return show_list(request, TRACES[tab.slug], user=user, extra={"bound": bound}, status=status)
 
 
 @login_required

@@ -1,19 +1,16 @@
 """What the hand-over pages share: who takes part in them, the notice within reach, the person fields of the
-notice and backfill forms, and the lists' .xlsx export."""
+notice and backfill forms."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.forms import Form
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 
-from core import exports
 from directory.models import OFFICER_ROLES, Region, Role, User
 from directory.pages import object_page
 from handover import capabilities, selectors, services
-from handover import exports as notice_exports
 from handover.models import Alert, ReleaseNotice
 from people.services import PersonData
 
@@ -80,15 +77,3 @@ def _field_values(form: Form) -> dict[str, Any]:
     the form's own message (``add_domain_errors`` does not overwrite it)."""
     form.is_valid()
     return dict(getattr(form, "cleaned_data", {}))
-
-
-def _export(
-    request: HttpRequest,
-    export: exports.ListExport[ReleaseNotice],
-    notices: QuerySet[ReleaseNotice],
-    filters: dict[str, Any],
-) -> FileResponse:
-    """The page's list as .xlsx: the very queryset the page pages (its reach and filters), every page of it, with
-    the relations the columns read. The export's audit row replaces the page's ``person.list`` row."""
-    rows = notice_exports.with_export_relations(notices)
-    return exports.xlsx_response(request=request, export=export, rows=rows, filters=filters)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,12 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core import areas, exports
+from core import areas
 from core.audit import Actor
 from core.errors import DomainError
 from core.idnumbers import mask_id_number
-from core.pages import Deadline, audit_list, paginate, raise_refusal
-from directory.models import OFFICER_ROLES, Role
+from core.pages import Deadline, Filters, ListPage, raise_refusal, show_list
+from directory.models import OFFICER_ROLES, Role, User
 from directory.pages import page_user
 from handover import capabilities, services
 from handover import exports as notice_exports
@@ -38,7 +40,6 @@ from handover.views.common import (
     ROUTING_ROLES,
     UNMATCHED_URL,
     S,
-    _export,
     _field_values,
     _person_data,
     _townships,
@@ -107,57 +108,80 @@ class InboxRow:
     deadline: Deadline
 
 
-@login_required
-@require_GET
-def inbox(request: HttpRequest, tab: str = "verify") -> HttpResponseBase:
-    """The office's work: notices to verify, people to check in, missed intakes, and recent hand-overs. A county or
-    city officer sees the same for every office of their region."""
-    user = page_user(request, OFFICER_ROLES)
-    today = timezone.localdate()
-    tabs = _inbox_tabs(today)
-    current = next(t for t in tabs if t.slug == tab)
-    notices = (
-        ReleaseNotice.objects.visible_to(user)
-        .filter(current.condition)
-        .select_related("person", "receiving_office", "facility")
-        .order_by(*current.order)
-    )
-    if exports.wants_xlsx(request):
-        return _export(request, notice_exports.INBOX[current.slug], notices, {"tab": current.slug})
-    # the four tab counts in one query
-    counts = ReleaseNotice.objects.visible_to(user).aggregate(**{t.slug: Count("id", filter=t.condition) for t in tabs})
-    page = paginate(request, notices)
-    running = current.slug in ("verify", "check_in")
-    rows = [
-        InboxRow(
-            n,
-            mask_id_number(n.person.id_number),
-            Deadline.of(
-                getattr(n, current.deadline) if current.deadline else None,
-                running=running,
-                today=today,
-                soon=DUE_SOON_DAYS,
-            ),
+def _tab(slug: str) -> Tab:
+    return next(t for t in _inbox_tabs(timezone.localdate()) if t.slug == slug)
+
+
+def _inbox_notices(slug: str) -> Callable[[User, Filters], QuerySet[ReleaseNotice]]:
+    def notices(user: User, data: Filters) -> QuerySet[ReleaseNotice]:
+        current = _tab(slug)
+        return (
+            ReleaseNotice.objects.visible_to(user)
+            .filter(current.condition)
+            .select_related("person", "receiving_office", "facility")
+            .order_by(*current.order)
         )
-        for n in page.object_list
-    ]
-    audit_list(request, via=f"handover.inbox.{current.slug}", rows=[r.notice for r in rows], key="notices")
-    return render(
-        request,
-        "handover/inbox.html",
-        {
+
+    return notices
+
+
+def _inbox_row(slug: str) -> Callable[[ReleaseNotice, dt.date], InboxRow]:
+    current = _tab(slug)  # for its deadline field, which is the same whatever the day
+    running = slug in ("verify", "check_in")
+
+    def row(notice: ReleaseNotice, today: dt.date) -> InboxRow:
+        day = getattr(notice, current.deadline) if current.deadline else None
+        deadline = Deadline.of(day, running=running, today=today, soon=DUE_SOON_DAYS)
+        return InboxRow(notice, mask_id_number(notice.person.id_number), deadline)
+
+    return row
+
+
+def _inbox_context(slug: str) -> Callable[[User, Filters, QueryDict], dict[str, Any]]:
+    def context(user: User, data: Filters, raw: QueryDict) -> dict[str, Any]:
+        tabs = _inbox_tabs(timezone.localdate())
+        # the four tab counts in one query
+        counts = ReleaseNotice.objects.visible_to(user).aggregate(
+            **{t.slug: Count("id", filter=t.condition) for t in tabs}
+        )
+        return {
             "tabs": [(t, counts[t.slug]) for t in tabs],
-            "tab": current,
-            "page": page,
-            "rows": rows,
-            "today": today,
+            "tab": next(t for t in tabs if t.slug == slug),
             "many_offices": user.role != Role.OFFICE_OFFICER,
             "can_backfill": areas.can(user, capabilities.BACKFILL),
             "can_route": areas.can(user, capabilities.ROUTE),
             # 未衔接 (released, not yet handed over: the 待报到 and 漏管 tabs together), within the same reach
-            "unmatched_url": UNMATCHED_URL if current.slug in ("check_in", "missed") else None,
-        },
+            "unmatched_url": UNMATCHED_URL if slug in ("check_in", "missed") else None,
+        }
+
+    return context
+
+
+def _inbox_list(slug: str) -> ListPage[ReleaseNotice]:
+    return ListPage(
+        template="handover/inbox.html",
+        rows=_inbox_notices(slug),
+        row=_inbox_row(slug),
+        audited=lambda row: row.notice,
+        audit_via=f"handover.inbox.{slug}",
+        audit_key="notices",
+        export=notice_exports.INBOX[slug],
+        export_filters=lambda data, raw: {"tab": slug},
+        export_rows=notice_exports.with_export_relations,
+        context=_inbox_context(slug),
     )
+
+
+# the inbox's tabs, one list each
+INBOX: dict[str, ListPage[ReleaseNotice]] = {slug: _inbox_list(slug) for slug in notice_exports.INBOX}
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest, tab: str = "verify") -> HttpResponseBase:
+    """The office's work (``INBOX``): notices to verify, people to check in, missed intakes, and recent hand-overs.
+    A county or city officer sees the same for every office of their region."""
+    return show_list(request, INBOX[tab], user=page_user(request, OFFICER_ROLES))
 
 
 @dataclass(frozen=True)
@@ -168,31 +192,50 @@ class ReturnedRow:
     form: RouteForm
 
 
-@login_required
-@require_GET
-def returned(request: HttpRequest) -> HttpResponseBase:
-    """退回待改派: notices an office sent back (not its person, identity mismatch), each with its routing form."""
-    user = page_user(request, ROUTING_ROLES)
-    offices = _route_offices(user)
-    notices = (
+def _returned_notices(user: User, data: Filters) -> QuerySet[ReleaseNotice]:
+    return (
         ReleaseNotice.objects.visible_to(user)
         .filter(status=S.RETURNED)
         .select_related("person__hukou_region", "facility", "receiving_office")
         .prefetch_related("events")  # who returned it and why: one query for the page
         .order_by("updated_at", "id")
     )
-    if exports.wants_xlsx(request):
-        # who returned each notice and when: the events, one query per chunk of rows
-        returned_notices = notice_exports.with_export_relations(notices).prefetch_related("events")
-        return exports.xlsx_response(request=request, export=notice_exports.RETURNED, rows=returned_notices, filters={})
-    page = paginate(request, notices)
+
+
+def _returned_rows(notices: Sequence[ReleaseNotice], today: dt.date, context: Mapping[str, Any]) -> list[Any]:
     rows = []
-    for notice in page.object_list:
+    for notice in notices:
         last_return = next((e for e in reversed(list(notice.events.all())) if e.action == "returned"), None)
-        form = RouteForm(offices=offices, auto_id=f"id_route{notice.pk}_%s")
+        form = RouteForm(offices=context["offices"], auto_id=f"id_route{notice.pk}_%s")
         rows.append(ReturnedRow(notice, mask_id_number(notice.person.id_number), last_return, form))
-    audit_list(request, via="handover.returned", rows=[r.notice for r in rows], key="notices")
-    return render(request, "handover/returned.html", {"page": page, "rows": rows, "has_offices": bool(offices)})
+    return rows
+
+
+def _returned_context(user: User, data: Filters, raw: QueryDict) -> dict[str, Any]:
+    offices = _route_offices(user)
+    return {"offices": offices, "has_offices": bool(offices)}
+
+
+RETURNED: ListPage[ReleaseNotice] = ListPage(
+    template="handover/returned.html",
+    rows=_returned_notices,
+    page_rows=_returned_rows,
+    audited=lambda row: row.notice,
+    audit_via="handover.returned",
+    audit_key="notices",
+    export=notice_exports.RETURNED,
+    # who returned each notice and when: the events, one query per chunk of rows
+    export_rows=lambda notices: notice_exports.with_export_relations(notices).prefetch_related("events"),
+    context=_returned_context,
+)
+
+
+@login_required
+@require_GET
+def returned(request: HttpRequest) -> HttpResponseBase:
+    """退回待改派 (``RETURNED``): notices an office sent back (not its person, identity mismatch), each with its
+    routing form."""
+    return show_list(request, RETURNED, user=page_user(request, ROUTING_ROLES))
 
 
 @login_required
