@@ -30,8 +30,10 @@ OWN_EXPORTS = {
     "polled every 30 s and audited only when what it shows changes",
     "cases.views.worklist": "the worklist: items of every area (not one query), grouped by kind, unpaged, audited "
     "by the cases and notices they name",
-    "directory.audit_views": "the audit log: keyset paging by cursor over the append-only log, for audit admins, "
-    "audited as an audit read rather than a list of people",
+    "directory.audit_views": "the audit log: keyset paging by cursor over the append-only log (no page numbers, "
+    "no COUNT over a log that grows with every read), for audit admins (a refusal audited too), its read audited as "
+    "audit.view rather than a list of people, written before the page is read (the page shows it) and also when "
+    "the filters do not parse (the page then empty, not a 400)",
 }
 
 # ListExport.name: why no ListPage declares it
