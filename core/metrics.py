@@ -21,11 +21,13 @@ Rates are fractions in [0, 1], ``None`` when the denominator is 0 (DESIGN §5), 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
+
+from core.exports import ListExport
 
 Label = str | Promise
 # The values of a family's time filter, by name (``{"from": ..., "to": ...}``, ``{"on": ..., "from": ...}``).
@@ -307,16 +309,6 @@ class Operation:
 
 
 @dataclass(frozen=True)
-class ListPage:
-    """The list behind a number: its template (columns and rows), the row it shows of each object, and its .xlsx."""
-
-    template: str
-    row: Callable[[Any], Any]
-    export: Any  # a ``core.exports.ListExport``
-    export_rows: Callable[[Any], Any] = lambda rows: rows
-
-
-@dataclass(frozen=True)
 class MetricFamily:
     """One family of figures (the module docstring). ``key`` names its pages (``/stats/<key>/``, URL names
     ``stats:<key>`` and ``stats:<key>_list``); the callables are its queries and its page's own pieces."""
@@ -338,7 +330,11 @@ class MetricFamily:
     figures: Callable[[Any, Any, Dates], Figures]
     by_subregion: Callable[[Any, Any, Dates], Sequence[SubRegion]]
     behind: Callable[[Any, Any, Dates, str, bool], Any]
-    listing: ListPage
+    # the list behind a number (a ``core.pages.ListPage`` the list view declares per request from these, its
+    # query ``behind``): its template (columns and rows), the row it shows of each object, and its .xlsx
+    list_template: str
+    list_row: Callable[[Any], Any]
+    list_export: ListExport[Any]
     # the dashboard: the table's columns, the key figures above it, what the dates are called in the templates,
     # the date beside the heading ((text, note)), and what the figures cover (the glossary's last words)
     columns: tuple[Column, ...]
@@ -360,3 +356,4 @@ class MetricFamily:
     chart_data_id: str = ""
     chart: Callable[..., dict[str, Any]] = lambda *args: {}
     operations: tuple[Operation, ...] = ()
+    list_export_rows: Callable[[Any], Iterable[Any]] = lambda rows: rows  # what the export's columns read

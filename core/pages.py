@@ -201,22 +201,36 @@ class ListPage(Generic[T]):
       may take the list away (403 otherwise);
     - ``context(user, data, raw)``: what else the template reads.
 
+    A list that depends on more than its form (the list behind a statistics number: its family, region and
+    figure) is declared per request. What such a list may need, any list may declare:
+
+    - ``invalid_status``: a filter form that does not parse answers the page with the form and ``extra`` only, with
+      this status, no query run, nothing exported or audited (None: the list unfiltered, ``data`` {});
+    - ``export_title(data, raw)``: the file's name (the export's title by default);
+    - ``audit_shown(objects, page)``: what the ``person.list`` row records of the page shown (its objects, not the
+      rows), in place of ``audit_key``'s ids and their ``persons``; with it, ``audit_empty``: a page of nobody is
+      audited too (each look at the list is recorded).
+
     A page with tabs declares one ``ListPage`` per tab (each its own query, audit ``via`` and export filters).
     The page's HTML columns stay in its ``template`` (they are richer than a cell: links, badges, deadlines).
     """
 
     template: str
     rows: Callable[[Any, Filters], QuerySet[T]]
-    audited: Callable[[Any], Any]
     audit_via: str
-    audit_key: str
     export: exports.ListExport[T]
+    audited: Callable[[Any], Any] = field(default=lambda row: row)
+    audit_key: str = ""
     filters: Callable[[QueryDict], Form] = _no_form
+    invalid_status: int | None = None
     row: Callable[[T, dt.date], Any] = field(default=lambda obj, today: obj)
     page_rows: Callable[[Sequence[T], dt.date, Mapping[str, Any]], list[Any]] | None = None
     audit_filters: Callable[[Filters, QueryDict], dict[str, Any]] = _no_filters
+    audit_shown: Callable[[Sequence[T], Page[T]], dict[str, Any]] | None = None
+    audit_empty: bool = False
     export_filters: Callable[[Filters, QueryDict], dict[str, Any]] = _no_filters
     export_rows: Callable[[QuerySet[T]], Iterable[T]] = _same
+    export_title: Callable[[Filters, QueryDict], str | Promise] | None = None
     may_export: Callable[[Any], bool] = field(default=lambda user: True)
     context: Callable[[Any, Filters, QueryDict], dict[str, Any]] = field(default=lambda user, data, raw: {})
 
@@ -232,10 +246,14 @@ def show_list(
 ) -> HttpResponseBase:
     """The list page ``listing`` declares for ``user`` (filtered by ``query``, the request's by default), or, on a
     GET, its .xlsx. The export's audit row replaces the page's ``person.list`` row. ``extra`` is context of this
-    request's own (a form posted back with its errors, shown with ``status``), which ``page_rows`` reads too."""
+    request's own (a form posted back with its errors, shown with ``status``), which ``page_rows`` reads too; a
+    page refusing a filter form that does not parse (``invalid_status``) shows it with ``extra`` alone."""
     raw = request.GET if query is None else query
     form = listing.filters(raw)
-    data: Filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    valid = form.is_bound and form.is_valid()
+    if listing.invalid_status is not None and form.is_bound and not valid:
+        return render(request, listing.template, {"form": form, **(extra or {})}, status=listing.invalid_status)
+    data: Filters = form.cleaned_data if valid else {}
     rows = listing.rows(user, data)
     if exports.wants_xlsx(request) and request.method == "GET":
         if not listing.may_export(user):
@@ -245,6 +263,7 @@ def show_list(
             export=listing.export,
             rows=listing.export_rows(rows),
             filters=listing.export_filters(data, raw),
+            title=listing.export_title(data, raw) if listing.export_title else None,
         )
     page = paginate(request, rows)
     today = timezone.localdate()
@@ -254,13 +273,26 @@ def show_list(
         shown = listing.page_rows(objects, today, context)
     else:
         shown = [listing.row(obj, today) for obj in objects]
-    audit_list(
-        request,
-        via=listing.audit_via,
-        rows=[listing.audited(row) for row in shown],
-        key=listing.audit_key,
-        **listing.audit_filters(data, raw),
-    )
+    if listing.audit_shown is None:
+        audit_list(
+            request,
+            via=listing.audit_via,
+            rows=[listing.audited(row) for row in shown],
+            key=listing.audit_key,
+            **listing.audit_filters(data, raw),
+        )
+    elif objects or listing.audit_empty:
+        with transaction.atomic():
+            record_audit(
+                actor=Actor.of(request),
+                action="person.list",
+                object_type="people.person",
+                detail={
+                    "via": listing.audit_via,
+                    **listing.audit_filters(data, raw),
+                    **listing.audit_shown(objects, page),
+                },
+            )
     return render(
         request,
         listing.template,

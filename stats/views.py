@@ -14,24 +14,20 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core import exports
-from core.audit import Actor, record_audit
 from core.errors import DomainError
 from core.metrics import Dates, Figures, Label, MetricFamily, SubRegion
+from core.pages import Filters, ListPage, show_list
 from directory.models import Region, User
 from stats import selectors
 from stats.families import families
 from stats.families import family as family_of
 from stats.links import Scope, dashboard_url, sub_scope
-
-PAGE_SIZE = 50
 
 
 class DatesForm(forms.Form):
@@ -59,13 +55,17 @@ class DatesForm(forms.Form):
         return {date.name: self.cleaned_data[date.name] for date in self.family.dates}
 
 
-def _form(family: MetricFamily, request: HttpRequest) -> DatesForm:
-    """The form with what the query leaves out set to the family's defaults, so the inputs show what the figures
-    are for."""
+def _query(family: MetricFamily, request: HttpRequest) -> QueryDict:
+    """The query with what it leaves out set to the family's defaults, so the inputs show what the figures are
+    for."""
     data = request.GET.copy()
     for name, value in family.defaults(data).items():
         data[name] = value
-    return DatesForm(family, data)
+    return data
+
+
+def _form(family: MetricFamily, request: HttpRequest) -> DatesForm:
+    return DatesForm(family, _query(family, request))
 
 
 def _officer(request: HttpRequest) -> User:
@@ -231,6 +231,43 @@ def dashboard(request: HttpRequest, family: str) -> HttpResponse:
     return render(request, "stats/dashboard.html", context)
 
 
+def _figure_page(family: MetricFamily, region: Region, slug: str, own: bool) -> ListPage[Any]:
+    """The list behind the number ``slug`` of ``region`` (``own``: held at the region itself), declared for this
+    request: the family's query, template, rows and export, filtered by its time filter (a bad date is a 400)."""
+    figure = family.metrics.figures[slug]
+    scope = {"figure": slug, "region": region.code, "own": own}
+
+    def dates(data: Filters) -> Dates:
+        return {date.name: data[date.name] for date in family.dates}
+
+    def title(data: Filters, raw: QueryDict) -> str:
+        place = _("%(name)s本级") % {"name": region.name} if own else region.name
+        return f"{place}-{figure.label}"
+
+    return ListPage(
+        template=family.list_template,
+        filters=lambda query: DatesForm(family, query),
+        invalid_status=400,
+        rows=lambda user, data: family.behind(user, region, dates(data), slug, own),
+        row=lambda obj, today: family.list_row(obj),
+        context=lambda user, data, raw: {
+            **family.context(dates(data)),
+            "back_url": dashboard_url(family, region=region.code, dates=dates(data)),
+        },
+        audit_via=f"stats.{family.key}_list",
+        audit_filters=lambda data, raw: {
+            **scope,
+            **{name: value.isoformat() for name, value in dates(data).items()},
+        },
+        audit_shown=lambda objects, page: {"page": page.number, "people": [obj.person_id for obj in objects]},
+        audit_empty=True,  # each look at a number is recorded, a zero's too
+        export=family.list_export,
+        export_rows=family.list_export_rows,
+        export_filters=lambda data, raw: {**scope, **dates(data)},
+        export_title=title,
+    )
+
+
 @login_required
 @require_GET
 def figure_list(request: HttpRequest, family: str) -> HttpResponseBase:
@@ -239,49 +276,16 @@ def figure_list(request: HttpRequest, family: str) -> HttpResponseBase:
     ``?format=xlsx`` answers the whole list (every page) as .xlsx, from the same query."""
     found = family_of(family)
     user = _officer(request)
-    form = _form(found, request)
     region = _region(user, request.GET.get("region"))
     figures = found.metrics.figures
     slug = request.GET.get("figure") or next(iter(figures))
     if slug not in figures:
         raise Http404
     own = request.GET.get("own") == "1" and selectors.own_level_prefix(region) is not None
-    context: dict[str, Any] = {"form": form, "region": region, "figure": figures[slug], "own": own}
-    if not form.is_valid():
-        return render(request, found.listing.template, context, status=400)
-    dates = form.dates
-    rows = found.behind(user, region, dates, slug, own)
-    if exports.wants_xlsx(request):
-        place = _("%(name)s本级") % {"name": region.name} if own else region.name
-        return exports.xlsx_response(
-            request=request,
-            export=found.listing.export,
-            rows=found.listing.export_rows(rows),
-            filters={"figure": slug, "region": region.code, "own": own, **dates},
-            title=f"{place}-{figures[slug].label}",
-        )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = list(page.object_list)
-    record_audit(
-        actor=Actor.of(request),
-        action="person.list",
-        object_type="people.person",
-        detail={
-            "via": f"stats.{found.key}_list",
-            "figure": slug,
-            "region": region.code,
-            "own": own,
-            **{name: value.isoformat() for name, value in dates.items()},
-            "page": page.number,
-            "people": [row.person_id for row in shown],
-        },
+    return show_list(
+        request,
+        _figure_page(found, region, slug, own),
+        user=user,
+        query=_query(found, request),
+        extra={"region": region, "figure": figures[slug], "own": own},
     )
-    context.update(
-        {
-            **found.context(dates),
-            "page": page,
-            "rows": [found.listing.row(row) for row in shown],
-            "back_url": dashboard_url(found, region=region.code, dates=dates),
-        }
-    )
-    return render(request, found.listing.template, context)

@@ -22,7 +22,6 @@ from core.metrics import (
     Figures,
     KeyFigure,
     Link,
-    ListPage,
     MetricFamily,
     Operation,
     SubRegion,
@@ -369,9 +368,10 @@ FAMILY = MetricFamily(
     figures=_figures,
     by_subregion=_by_subregion,
     behind=_behind,
-    listing=ListPage(
-        "stats/handover_list.html", _list_row, LIST_EXPORT, export_rows=notice_exports.with_export_relations
-    ),
+    list_template="stats/handover_list.html",
+    list_row=_list_row,
+    list_export=LIST_EXPORT,
+    list_export_rows=notice_exports.with_export_relations,
     columns=COLUMNS,
     key_figures=KEY_FIGURES,
     glossary=(

@@ -34,7 +34,6 @@ from core.metrics import (
     Dates,
     Figures,
     KeyFigure,
-    ListPage,
     MetricFamily,
     Operation,
     SubRegion,
@@ -412,7 +411,9 @@ FAMILY = MetricFamily(
     figures=_figures,
     by_subregion=_by_subregion,
     behind=_behind,
-    listing=ListPage("stats/register_list.html", _list_row, LIST_EXPORT),
+    list_template="stats/register_list.html",
+    list_row=_list_row,
+    list_export=LIST_EXPORT,
     columns=COLUMNS,
     key_figures=KEY_FIGURES,
     glossary=(

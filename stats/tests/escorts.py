@@ -24,7 +24,6 @@ from core.metrics import (
     Dates,
     Figures,
     KeyFigure,
-    ListPage,
     MetricFamily,
     Metrics,
     Operation,
@@ -120,7 +119,9 @@ FAMILY = MetricFamily(
     figures=_figures,
     by_subregion=_by_subregion,
     behind=_behind,
-    listing=ListPage("stats/_list.html", lambda notice: notice, notice_exports.notice_export("escorts", "接送名单")),
+    list_template="stats/_list.html",
+    list_row=lambda notice: notice,
+    list_export=notice_exports.notice_export("escorts", "接送名单"),
     columns=(
         Column("released", "已释放"),
         Column("with_escort", "已接送"),
