@@ -2,8 +2,9 @@
 
 An area declares its page (``ObjectPage``: how the object is found within the user's reach, how its page is drawn,
 where it lives) and a table of actions (each an ``ObjectAction``: its capability, whether the page offers it now,
-its form, its service call); ``action_view(page, action)`` is the POST view of one of them, answered by
-``core.pages.act`` in the one order every page follows. Core names no other app here.
+its form, its service call); ``object_view(page)`` is the page's GET view and ``action_view(page, action)`` the
+POST view of one action, answered by ``core.pages.act`` in the one order every page follows. Core names no other
+app here.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils.functional import Promise
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core import areas
 from core.audit import Actor
@@ -69,6 +70,19 @@ class ObjectAction(Protocol[O_contra]):
 
 def form_name(action: ObjectAction[Any]) -> str:
     return f"{action.name}_form"
+
+
+def object_view(page: ObjectPage[O]) -> ActionView:
+    """The GET view of ``page``: the object within the user's reach (404 otherwise), drawn with no form open."""
+
+    @login_required
+    @require_GET
+    def view(request: HttpRequest, **kwargs: int) -> HttpResponse:
+        user, obj = page.load(request, kwargs[page.pk_name])
+        return page.render(request, user, obj, {}, 200)
+
+    view.__name__ = view.__qualname__ = f"{page.view_prefix}_detail"
+    return view
 
 
 def action_view(page: ObjectPage[O], action: ObjectAction[O]) -> ActionView:

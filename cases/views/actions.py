@@ -21,20 +21,12 @@ from cases.forms import VisitForm
 from cases.models import Case
 from cases.views.case_actions import CASE_ACTIONS
 from cases.views.common import _case, permissions, state_refusal
-from cases.views.detail import _render_case
-from core.actions import ActionView, ObjectPage, action_view
+from cases.views.detail import CASE_PAGE
+from core.actions import ActionView, action_view
 from core.audit import Actor
 from core.errors import DomainError
 from core.forms import split_list
 from core.pages import Deadline, act, audit_read, raise_refusal, refuse
-
-CASE_PAGE: ObjectPage[Case] = ObjectPage(
-    load=_case,
-    render=lambda request, user, case, bound, status: _render_case(request, user, case, bound=bound, status=status),
-    url=lambda case: reverse("cases:case", args=[case.pk]),
-    pk_name="case_id",
-    view_prefix="case",
-)
 
 
 def _action_view(name: str) -> ActionView:

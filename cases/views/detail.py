@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from cases import capabilities
 from cases.models import Case, CaseEvent, GroupMember, SettlementRecord, TraceRequest, Transfer, Visit
 from cases.views.case_actions import CASE_ACTIONS, FormChoices
 from cases.views.common import _case, _members, permissions
 from core import areas
+from core.actions import ObjectPage, object_view
 from core.idnumbers import mask_id_number
 from core.pages import Deadline, TimelineEntry, audit_read
 from directory.models import OFFICER_ROLES, Organisation, User
@@ -164,8 +163,13 @@ def _render_case(
     )
 
 
-@login_required
-@require_GET
-def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    user, case = _case(request, case_id)
-    return _render_case(request, user, case)
+CASE_PAGE: ObjectPage[Case] = ObjectPage(
+    load=_case,
+    render=lambda request, user, case, bound, status: _render_case(request, user, case, bound=bound, status=status),
+    url=lambda case: reverse("cases:case", args=[case.pk]),
+    pk_name="case_id",
+    view_prefix="case",
+)
+
+
+case_detail = object_view(CASE_PAGE)

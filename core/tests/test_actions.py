@@ -18,7 +18,7 @@ from django.test import RequestFactory
 from django.utils.functional import Promise
 
 from anbang.testing import persona
-from core.actions import ObjectPage, action_view
+from core.actions import ObjectPage, action_view, object_view
 from core.areas import Area, Capability, registry
 from core.audit import Actor
 from core.errors import DomainError
@@ -131,3 +131,19 @@ def test_it_answers_a_conflict_as_a_refusal_with_the_services_words() -> None:
 
 def test_the_view_is_named_for_the_page_and_action() -> None:
     assert action_view(PAGE, NoteChore()).__name__ == "chore_note"
+
+
+def test_the_pages_get_view_draws_the_object_with_no_form_open() -> None:
+    seen: list[tuple[int, dict[str, Form], int]] = []
+
+    def draw(request: HttpRequest, user: Any, chore: Chore, bound: dict[str, Form], status: int) -> HttpResponse:
+        seen.append((chore.pk, bound, status))
+        return HttpResponse("chore")
+
+    page = ObjectPage(load=PAGE.load, render=draw, url=PAGE.url, pk_name="chore_id", view_prefix="chore")
+    request = RequestFactory().get("/chores/2/")
+    request.user = persona("county_officer")
+    view = object_view(page)
+    assert (view(request, chore_id=2).status_code, seen, view.__name__) == (200, [(2, {}, 200)], "chore_detail")
+    with pytest.raises(KeyError):  # what load does not find is its 404, not the view's
+        view(request, chore_id=9)

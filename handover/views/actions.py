@@ -3,25 +3,9 @@ through ``core.actions.action_view``."""
 
 from __future__ import annotations
 
-from django.urls import reverse
-
-from core.actions import ActionView, ObjectPage, action_view
-from handover.forms import add_domain_errors
-from handover.models import ReleaseNotice
-from handover.views.common import _notice
-from handover.views.detail import _render_notice
+from core.actions import ActionView, action_view
+from handover.views.detail import NOTICE_PAGE
 from handover.views.notice_actions import NOTICE_ACTIONS
-
-NOTICE_PAGE: ObjectPage[ReleaseNotice] = ObjectPage(
-    load=_notice,
-    render=lambda request, user, notice, bound, status: _render_notice(
-        request, user, notice, bound=bound, status=status
-    ),
-    url=lambda notice: reverse("handover:notice", args=[notice.pk]),
-    pk_name="notice_id",
-    view_prefix="notice",
-    errors_onto=add_domain_errors,
-)
 
 
 def _action_view(name: str) -> ActionView:

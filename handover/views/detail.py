@@ -7,20 +7,21 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
 
+from core.actions import ObjectPage, object_view
 from core.areas import fire
 from core.idnumbers import mask_id_number
 from core.pages import Deadline, TimelineEntry, audit_read
 from directory.models import Organisation, User
+from handover.forms import add_domain_errors
 from handover.hooks import NOTICE_LINKS
 from handover.models import NoticeEvent, ReleaseNotice
 from handover.views.common import (
@@ -143,8 +144,16 @@ def _render_notice(
     )
 
 
-@login_required
-@require_GET
-def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
-    user, notice = _notice(request, notice_id)
-    return _render_notice(request, user, notice)
+NOTICE_PAGE: ObjectPage[ReleaseNotice] = ObjectPage(
+    load=_notice,
+    render=lambda request, user, notice, bound, status: _render_notice(
+        request, user, notice, bound=bound, status=status
+    ),
+    url=lambda notice: reverse("handover:notice", args=[notice.pk]),
+    pk_name="notice_id",
+    view_prefix="notice",
+    errors_onto=add_domain_errors,
+)
+
+
+notice_detail = object_view(NOTICE_PAGE)
