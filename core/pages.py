@@ -282,17 +282,12 @@ def show_list(
             **listing.audit_filters(data, raw),
         )
     elif objects or listing.audit_empty:
-        with transaction.atomic():
-            record_audit(
-                actor=Actor.of(request),
-                action="person.list",
-                object_type="people.person",
-                detail={
-                    "via": listing.audit_via,
-                    **listing.audit_filters(data, raw),
-                    **listing.audit_shown(objects, page),
-                },
-            )
+        record_audit(  # its own transaction
+            actor=Actor.of(request),
+            action="person.list",
+            object_type="people.person",
+            detail={"via": listing.audit_via, **listing.audit_filters(data, raw), **listing.audit_shown(objects, page)},
+        )
     return render(
         request,
         listing.template,
