@@ -672,6 +672,15 @@ def test_it_lists_the_worklist_with_a_link_to_each_item(case: Case) -> None:
     assert "移交待接收" in receiving and f"/cases/transfers/{transfer.pk}/" in receiving
 
 
+def test_it_audits_the_worklist_by_the_cases_it_names_and_only_when_it_names_any(case: Case) -> None:
+    Case.objects.filter(pk=case.pk).update(next_visit_due=today() - dt.timedelta(days=2))
+    signed_in("office_officer").get("/cases/worklist/")
+    row = AuditEvent.objects.filter(action="person.list", username="office_officer").latest("id")
+    assert row.detail == {"via": "cases.worklist", "cases": [case.pk], "notices": []}
+    signed_in("office_officer_b").get("/cases/worklist/")  # nothing due in the other county
+    assert not AuditEvent.objects.filter(action="person.list", username="office_officer_b").exists()
+
+
 def test_it_gives_each_role_its_navigation() -> None:
     def labels(username: str) -> list[str]:
         return [str(item.label) for item in nav_for(persona(username)) if item.url.startswith("/cases/")]
