@@ -25,7 +25,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
@@ -63,7 +63,7 @@ class Deadline:
         return cls(day, "ok")
 
 
-def paginate(request: HttpRequest, rows: QuerySet[Any], *, per_page: int | None = None) -> Page[Any]:
+def paginate(request: HttpRequest, rows: QuerySet[Any] | Sequence[Any], *, per_page: int | None = None) -> Page[Any]:
     """The page of ``rows`` the ``page`` parameter asks for (``templates/_pager.html`` links the others)."""
     return Paginator(rows, per_page or PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -168,12 +168,20 @@ def act(
 
 # --- list pages ------------------------------------------------------------------------------------------------------
 
-T = TypeVar("T", bound=Model)
+T = TypeVar("T")  # a list's objects: model rows, or items a page gathers from several queries
 Filters = Mapping[str, Any]  # the filter form's cleaned data ({} when it does not parse)
 
 
-def _same(rows: QuerySet[Any]) -> Iterable[Any]:
+def _same(rows: Iterable[Any]) -> Iterable[Any]:
     return rows
+
+
+def _nothing_more(rows: Sequence[Any], context: Mapping[str, Any]) -> dict[str, Any]:
+    return {}
+
+
+def _always(request: HttpRequest, context: Mapping[str, Any]) -> bool:
+    return True
 
 
 def _no_filters(data: Filters, raw: QueryDict) -> dict[str, Any]:
@@ -211,14 +219,26 @@ class ListPage(Generic[T]):
       rows), in place of ``audit_key``'s ids and their ``persons``; with it, ``audit_empty``: a page of nobody is
       audited too (each look at the list is recorded).
 
+    A list read whole, or gathered from more than one query, may declare:
+
+    - ``rows`` answering a sequence (the worklist's items of every area) rather than a QuerySet;
+    - ``paged=False``: the whole list on one page (a live panel, a worklist), never counted;
+    - ``rows_context(rows, context)``: what the template reads of the rows shown (their sections, their totals);
+    - ``audit_objects(rows, context)``: the objects the ``person.list`` row names when the page shows more than its
+      rows (a second list beside them, in the context), in place of ``audited``'s;
+    - ``audit_when(request, context)``: whether this request writes the row at all (a page that refreshes itself
+      records only when what it shows changed);
+    - ``export=None``: no file (``?format=xlsx`` shows the page); ``export_query(user, data)``: the file's rows
+      from a query of their own, when they read more than the page's query carries (the user's other lists).
+
     A page with tabs declares one ``ListPage`` per tab (each its own query, audit ``via`` and export filters).
     The page's HTML columns stay in its ``template`` (they are richer than a cell: links, badges, deadlines).
     """
 
     template: str
-    rows: Callable[[Any, Filters], QuerySet[T]]
+    rows: Callable[[Any, Filters], QuerySet[Any] | Sequence[T]]
     audit_via: str
-    export: exports.ListExport[T]
+    export: exports.ListExport[Any] | None
     audited: Callable[[Any], Any] = field(default=lambda row: row)
     audit_key: str = ""
     filters: Callable[[QueryDict], Form] = _no_form
@@ -229,7 +249,12 @@ class ListPage(Generic[T]):
     audit_shown: Callable[[Sequence[T], Page[T]], dict[str, Any]] | None = None
     audit_empty: bool = False
     export_filters: Callable[[Filters, QueryDict], dict[str, Any]] = _no_filters
-    export_rows: Callable[[QuerySet[T]], Iterable[T]] = _same
+    export_rows: Callable[[Any], Iterable[Any]] = _same
+    export_query: Callable[[Any, Filters], Iterable[Any]] | None = None
+    paged: bool = True
+    rows_context: Callable[[Sequence[Any], Mapping[str, Any]], dict[str, Any]] = _nothing_more
+    audit_objects: Callable[[Sequence[Any], Mapping[str, Any]], Sequence[Any]] | None = None
+    audit_when: Callable[[HttpRequest, Mapping[str, Any]], bool] = _always
     export_title: Callable[[Filters, QueryDict], str | Promise] | None = None
     may_export: Callable[[Any], bool] = field(default=lambda user: True)
     context: Callable[[Any, Filters, QueryDict], dict[str, Any]] = field(default=lambda user, data, raw: {})
@@ -255,17 +280,21 @@ def show_list(
         return render(request, listing.template, {"form": form, **(extra or {})}, status=listing.invalid_status)
     data: Filters = form.cleaned_data if valid else {}
     rows = listing.rows(user, data)
-    if exports.wants_xlsx(request) and request.method == "GET":
+    if listing.export is not None and exports.wants_xlsx(request) and request.method == "GET":
         if not listing.may_export(user):
             raise PermissionDenied
         return exports.xlsx_response(
             request=request,
             export=listing.export,
-            rows=listing.export_rows(rows),
+            rows=listing.export_query(user, data) if listing.export_query else listing.export_rows(rows),
             filters=listing.export_filters(data, raw),
             title=listing.export_title(data, raw) if listing.export_title else None,
         )
-    page = paginate(request, rows)
+    if listing.paged:
+        page = paginate(request, rows)
+    else:
+        whole = list(rows)  # read once, never counted
+        page = Paginator(whole, max(len(whole), 1)).page(1)
     today = timezone.localdate()
     context = {**listing.context(user, data, raw), **(extra or {})}
     objects = list(page.object_list)
@@ -273,13 +302,35 @@ def show_list(
         shown = listing.page_rows(objects, today, context)
     else:
         shown = [listing.row(obj, today) for obj in objects]
+    context.update(listing.rows_context(shown, context))
+    if listing.audit_when(request, context):
+        _audit_shown(request, listing, objects=objects, page=page, shown=shown, context=context, data=data, raw=raw)
+    return render(
+        request,
+        listing.template,
+        {"form": form, "page": page, "rows": shown, "today": today, **context},
+        status=status,
+    )
+
+
+def _audit_shown(
+    request: HttpRequest,
+    listing: ListPage[T],
+    *,
+    objects: Sequence[T],
+    page: Page[T],
+    shown: Sequence[Any],
+    context: Mapping[str, Any],
+    data: Filters,
+    raw: QueryDict,
+) -> None:
+    """The page's ``person.list`` row: its objects as ``audit_shown`` records them, or the people it names."""
     if listing.audit_shown is None:
+        audited = (
+            listing.audit_objects(shown, context) if listing.audit_objects else [listing.audited(r) for r in shown]
+        )
         audit_list(
-            request,
-            via=listing.audit_via,
-            rows=[listing.audited(row) for row in shown],
-            key=listing.audit_key,
-            **listing.audit_filters(data, raw),
+            request, via=listing.audit_via, rows=audited, key=listing.audit_key, **listing.audit_filters(data, raw)
         )
     elif objects or listing.audit_empty:
         record_audit(  # its own transaction
@@ -288,9 +339,3 @@ def show_list(
             object_type="people.person",
             detail={"via": listing.audit_via, **listing.audit_filters(data, raw), **listing.audit_shown(objects, page)},
         )
-    return render(
-        request,
-        listing.template,
-        {"form": form, "page": page, "rows": shown, "today": today, **context},
-        status=status,
-    )

@@ -431,6 +431,17 @@ def test_it_keeps_the_settlement_history(case: Case) -> None:
     assert "正在找工作" in page and "某物流公司" in page
 
 
+def test_it_audits_both_lists_of_transfers_as_one_list_of_cases(case: Case) -> None:
+    signed_in("office_officer_b").get("/cases/transfers/")  # nothing sent to it yet: no row
+    assert not AuditEvent.objects.filter(action="person.list", username="office_officer_b").exists()
+    post("office_officer", f"/cases/{case.pk}/transfer/", {"to_office": "SFS320104001", "reason": "搬家"})
+    for username in ("office_officer_b", "office_officer"):  # the receiving office's incoming, the sender's outgoing
+        html = signed_in(username).get("/cases/transfers/?format=xlsx").content.decode()  # no file: the page
+        assert case.person.name in html
+        row = AuditEvent.objects.filter(action="person.list", username=username).latest("id")
+        assert row.detail == {"via": "cases.transfer_list", "cases": [case.pk], "persons": [case.person_id]}
+
+
 def test_it_transfers_a_case_when_the_receiving_office_accepts_on_its_page(case: Case) -> None:
     same = post("office_officer", f"/cases/{case.pk}/transfer/", {"to_office": "SFS320102001", "reason": "x"})
     assert same.status_code == 400  # not offered: the managing office itself
@@ -670,6 +681,15 @@ def test_it_lists_the_worklist_with_a_link_to_each_item(case: Case) -> None:
     transfer = Transfer.objects.get(case=case)
     receiving = signed_in("office_officer_b").get("/cases/worklist/").content.decode()
     assert "移交待接收" in receiving and f"/cases/transfers/{transfer.pk}/" in receiving
+
+
+def test_it_audits_the_worklist_by_the_cases_it_names_and_only_when_it_names_any(case: Case) -> None:
+    Case.objects.filter(pk=case.pk).update(next_visit_due=today() - dt.timedelta(days=2))
+    signed_in("office_officer").get("/cases/worklist/")
+    row = AuditEvent.objects.filter(action="person.list", username="office_officer").latest("id")
+    assert row.detail == {"via": "cases.worklist", "cases": [case.pk], "notices": []}
+    signed_in("office_officer_b").get("/cases/worklist/")  # nothing due in the other county
+    assert not AuditEvent.objects.filter(action="person.list", username="office_officer_b").exists()
 
 
 def test_it_gives_each_role_its_navigation() -> None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, Value, When
+from django.db.models import IntegerField, QuerySet, Value, When
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from core import areas
 from core.audit import Actor
 from core.errors import DomainError
 from core.idnumbers import mask_id_number
-from core.pages import PAGE_SIZE, act, audit_list, audit_read
+from core.pages import PAGE_SIZE, Filters, ListPage, act, audit_read, show_list
 from directory.models import OFFICER_ROLES, Role, User
 from directory.pages import page_user
 from people.models import Person
@@ -120,23 +121,51 @@ def transfer_decline(request: HttpRequest, transfer_id: int) -> HttpResponse:
     return _decide(request, transfer_id, accept=False)
 
 
-@login_required
-@require_GET
-def transfer_list(request: HttpRequest) -> HttpResponse:
-    """Transfers to the user's office (to accept or decline) and those of the cases within reach."""
-    user = page_user(request, OFFICER_ROLES)
-    visible = Transfer.objects.visible_to(user).select_related("case__person", "from_office", "to_office")
-    pending_first = SqlCase(
+def _pending_first(transfers: QuerySet[Transfer]) -> QuerySet[Transfer]:
+    pending = SqlCase(
         When(status=Transfer.Status.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
+    return transfers.order_by(pending, "-id")
+
+
+def _visible(user: User) -> QuerySet[Transfer]:
+    return Transfer.objects.visible_to(user).select_related("case__person", "from_office", "to_office")
+
+
+def _outgoing(user: User, data: Filters) -> QuerySet[Transfer]:
+    """The transfers of the cases within reach, but those sent to the user's own office: the latest PAGE_SIZE."""
+    return _pending_first(_visible(user).exclude(to_office_id=user.organisation_id or 0))[:PAGE_SIZE]
+
+
+def _incoming(user: User, data: Filters, raw: QueryDict) -> dict[str, Any]:
+    """Beside them, for an office, the transfers sent to it (to accept or decline): the latest PAGE_SIZE."""
     incoming: list[Transfer] = []
     if user.role == Role.OFFICE_OFFICER:
-        incoming = list(visible.filter(to_office_id=user.organisation_id).order_by(pending_first, "-id")[:PAGE_SIZE])
-    outgoing = list(visible.exclude(to_office_id=user.organisation_id or 0).order_by(pending_first, "-id")[:PAGE_SIZE])
-    shown = {t.case_id: t.case for t in [*incoming, *outgoing]}
-    audit_list(request, via="cases.transfer_list", rows=list(shown.values()), key="cases")
-    return render(
-        request,
-        "cases/transfer_list.html",
-        {"incoming": incoming, "outgoing": outgoing, "is_office": user.role == Role.OFFICE_OFFICER},
-    )
+        incoming = list(_pending_first(_visible(user).filter(to_office_id=user.organisation_id))[:PAGE_SIZE])
+    return {"incoming": incoming, "is_office": user.role == Role.OFFICE_OFFICER}
+
+
+def _cases_shown(outgoing: Sequence[Transfer], context: Mapping[str, Any]) -> list[Case]:
+    """The cases of both lists, each once."""
+    return list({t.case_id: t.case for t in [*context["incoming"], *outgoing]}.values())
+
+
+# Two lists of one page, each capped (the pending first), audited as one list of cases; no file.
+TRANSFERS: ListPage[Transfer] = ListPage(
+    template="cases/transfer_list.html",
+    rows=_outgoing,
+    paged=False,
+    rows_context=lambda outgoing, context: {"outgoing": outgoing},
+    audit_via="cases.transfer_list",
+    audit_key="cases",
+    audit_objects=_cases_shown,
+    export=None,
+    context=_incoming,
+)
+
+
+@login_required
+@require_GET
+def transfer_list(request: HttpRequest) -> HttpResponseBase:
+    """Transfers to the user's office (to accept or decline) and those of the cases within reach (``TRANSFERS``)."""
+    return show_list(request, TRANSFERS, user=page_user(request, OFFICER_ROLES))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponseBase
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
@@ -21,7 +20,8 @@ from cases.views.common import (
 )
 from core import areas, exports
 from core.areas import WorkItem, registry, worklist_for
-from core.audit import Actor, record_audit
+from core.pages import Filters, ListPage, show_list
+from directory.models import User
 from directory.pages import page_user
 
 # --- the worklist ----------------------------------------------------------------------------------------------------
@@ -69,36 +69,45 @@ WORKLIST_EXPORT: exports.ListExport[WorkItem] = exports.ListExport(
 )
 
 
+def _worklist(user: User, data: Filters) -> list[WorkItem]:
+    """The user's items of every area (core.areas.worklist_for) in the page's order: by kind, then overdue first."""
+    items = worklist_for(user, on=timezone.localdate())
+    return [row.item for group in _work_groups(items) for row in group.rows]
+
+
+def _shown(items: Sequence[WorkItem], context: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "groups": _work_groups(items),
+        "total": len(items),
+        "overdue": sum(1 for i in items if i.overdue),
+    }
+
+
+def _audited(items: Sequence[WorkItem], page: Page[WorkItem]) -> dict[str, Any]:
+    """The cases and the notices the items name, each under its own key."""
+    return {
+        "cases": sorted({i.ref["case_id"] for i in items if "case_id" in i.ref}),
+        "notices": sorted({i.ref["notice_id"] for i in items if "notice_id" in i.ref}),
+    }
+
+
+# The worklist, whole (its items are capped per kind by worklist_for), audited only when it names somebody.
+WORKLIST: ListPage[WorkItem] = ListPage(
+    template="cases/worklist.html",
+    rows=_worklist,
+    paged=False,
+    rows_context=_shown,
+    audit_via="cases.worklist",
+    audit_shown=_audited,
+    export=WORKLIST_EXPORT,
+    # as on the case list: the group reads, officers take lists away
+    may_export=lambda user: areas.can(user, capabilities.EXPORT),
+    context=lambda user, data, raw: {"exports": areas.can(user, capabilities.EXPORT)},
+)
+
+
 @login_required
 @require_GET
 def worklist(request: HttpRequest) -> HttpResponseBase:
-    """待办事项: the user's due and overdue items (cases.worklist) by kind, each linking to where it is done."""
-    user = page_user(request, CASE_ROLES)
-    today = timezone.localdate()
-    items = worklist_for(user, on=today)
-    if exports.wants_xlsx(request):
-        if not areas.can(user, capabilities.EXPORT):
-            raise PermissionDenied  # as on the case list: the group reads, officers take lists away
-        rows = [row.item for group in _work_groups(items) for row in group.rows]
-        return exports.xlsx_response(request=request, export=WORKLIST_EXPORT, rows=rows, filters={})
-    case_ids = sorted({i.ref["case_id"] for i in items if "case_id" in i.ref})
-    notice_ids = sorted({i.ref["notice_id"] for i in items if "notice_id" in i.ref})
-    if items:
-        with transaction.atomic():
-            record_audit(
-                actor=Actor.of(request),
-                action="person.list",
-                object_type="people.person",
-                detail={"via": "cases.worklist", "cases": case_ids, "notices": notice_ids},
-            )
-    return render(
-        request,
-        "cases/worklist.html",
-        {
-            "groups": _work_groups(items),
-            "total": len(items),
-            "overdue": sum(1 for i in items if i.overdue),
-            "today": today,
-            "exports": areas.can(user, capabilities.EXPORT),
-        },
-    )
+    """待办事项 (``WORKLIST``): the user's due and overdue items by kind, each linking to where it is done."""
+    return show_list(request, WORKLIST, user=page_user(request, CASE_ROLES))

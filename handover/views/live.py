@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -12,16 +13,15 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from core import exports
 from core.audit import client_ip
-from core.pages import audit_list
+from core.pages import Filters, ListPage, show_list
 from directory.models import OFFICER_ROLES, User
 from directory.pages import page_user
 from directory.services import record_sign_out
@@ -47,26 +47,22 @@ class LiveRow:
     alerts: list[Alert]
 
 
-def _live(user: User, *, export: bool = False) -> dict[str, Any]:
-    today = timezone.localdate()
-    notices = selectors.released_today(user=user, on=today).prefetch_related(None)
-    # the export's columns read every relation of the notice; the page (polled every 30 s) only these three
-    notices = (
-        notice_exports.with_export_relations(notices)
-        if export
-        else notices.select_related("person", "receiving_office", "facility")
-    )
-    alerts = list(
+def _alerts(user: User) -> list[Alert]:
+    """The panel's open alerts of the first 72 hours, newest first (a notice's may be older than three days)."""
+    return list(
         selectors.open_alerts_for(user)
         .filter(kind__in=FIRST_72_ALERT_KINDS)
         .select_related("notice__receiving_office")
         .order_by("-raised_on", "-id")[:200]
     )
+
+
+def _live_rows(notices: Iterable[ReleaseNotice], alerts: Sequence[Alert], today: dt.date) -> list[LiveRow]:
     by_notice: dict[int, list[Alert]] = {}
     for alert in alerts:
         by_notice.setdefault(alert.notice_id, []).append(alert)
     rows = []
-    for notice in list(notices):
+    for notice in notices:
         if notice.status == S.HANDED_OVER:
             state = "handed_over"
         elif notice.escorted:
@@ -77,10 +73,33 @@ def _live(user: User, *, export: bool = False) -> dict[str, Any]:
             state = "waiting"
         assert notice.released_on is not None
         rows.append(LiveRow(notice, (today - notice.released_on).days + 1, state, by_notice.get(notice.pk, [])))
-    ids = sorted({row.notice.pk for row in rows} | {a.notice_id for a in alerts})
+    return rows
+
+
+def _released(user: User, data: Filters) -> QuerySet[ReleaseNotice]:
+    # the page (polled every 30 s) reads only these three relations; the export's columns read every one (_export)
+    released = selectors.released_today(user=user, on=timezone.localdate()).prefetch_related(None)
+    return released.select_related("person", "receiving_office", "facility")
+
+
+def _export(user: User, data: Filters) -> list[LiveRow]:
+    """The file: the people released in the last three days (the page's list), each with its open alerts."""
+    today = timezone.localdate()
+    released = selectors.released_today(user=user, on=today).prefetch_related(None)
+    return _live_rows(notice_exports.with_export_relations(released), _alerts(user), today)
+
+
+def _context(user: User, data: Filters, raw: QueryDict) -> dict[str, Any]:
     return {
-        "rows": rows,
-        "alerts": alerts,
+        "alerts": _alerts(user),
+        "updated_at": timezone.localtime(),
+        "since": timezone.localdate() - dt.timedelta(days=2),
+    }
+
+
+def _summary(rows: Sequence[LiveRow], context: Mapping[str, Any]) -> dict[str, Any]:
+    ids = sorted({row.notice.pk for row in rows} | {a.notice_id for a in context["alerts"]})
+    return {
         "summary": {
             "released": len(rows),
             "handed_over": sum(r.state == "handed_over" for r in rows),
@@ -90,42 +109,68 @@ def _live(user: User, *, export: bool = False) -> dict[str, Any]:
         },
         "ids": ids,
         "seen": signing.dumps(ids, salt=LIVE_SEEN_SALT),
-        "updated_at": timezone.localtime(),
-        "since": today - dt.timedelta(days=2),
-        "today": today,
     }
 
 
-def _audit_live(request: HttpRequest, context: dict[str, Any], *, via: str) -> None:
-    notices = [row.notice for row in context["rows"]] + [a.notice for a in context["alerts"]]
-    audit_list(request, via=via, rows=list({n.pk: n for n in notices}.values()), key="notices")
+def _shown_notices(rows: Sequence[LiveRow], context: Mapping[str, Any]) -> list[ReleaseNotice]:
+    """The notices of both lists, the people's and their alerts', each once."""
+    notices = [row.notice for row in rows] + [a.notice for a in context["alerts"]]
+    return list({n.pk: n for n in notices}.values())
+
+
+def _changed(request: HttpRequest, context: Mapping[str, Any]) -> bool:
+    """Whether the poll shows other notices than the answer before it, which signed their ids into ``seen``: a client
+    cannot forge it to hide a read, and it expires after an hour, after which the poll records again."""
+    try:
+        seen = signing.loads(request.GET.get("seen", ""), salt=LIVE_SEEN_SALT, max_age=LIVE_SEEN_MAX_AGE)
+    except signing.BadSignature:
+        seen = None
+    return bool(seen != context["ids"])
+
+
+# The page: released notices shown whole with the panel of alerts beside them, both audited as one list.
+FIRST_72: ListPage[ReleaseNotice] = ListPage(
+    template="handover/first_72_hours.html",
+    rows=_released,
+    paged=False,
+    page_rows=lambda notices, today, context: _live_rows(notices, context["alerts"], today),
+    rows_context=_summary,
+    audit_via="handover.first_72_hours",
+    audit_key="notices",
+    audit_objects=_shown_notices,
+    export=notice_exports.FIRST_72_HOURS,
+    export_query=_export,
+    export_filters=lambda data, raw: {"from": timezone.localdate() - dt.timedelta(days=2), "to": timezone.localdate()},
+    context=_context,
+)
+
+# Its 30-second refresh: the panel alone, no file, audited only when the notices shown change.
+FIRST_72_LIVE: ListPage[ReleaseNotice] = replace(
+    FIRST_72,
+    template="handover/_first_72_hours_live.html",
+    audit_via="handover.first_72_hours.live",
+    audit_when=_changed,
+    export=None,
+)
 
 
 @login_required
 @require_GET
 def first_72_hours(request: HttpRequest) -> HttpResponseBase:
     """释放后72小时: the people released in the last three days and how their hand-over stands, refreshed live."""
-    user = page_user(request, OFFICER_ROLES)
-    if exports.wants_xlsx(request):
-        # the people released in the last three days (the page's list), each with its open alerts
-        live = _live(user, export=True)
-        filters = {"from": live["since"], "to": live["today"]}
-        return exports.xlsx_response(
-            request=request, export=notice_exports.FIRST_72_HOURS, rows=live["rows"], filters=filters
-        )
-    request.session[LIVE_OPENED_KEY] = time.time()
-    context = _live(user)
-    _audit_live(request, context, via="handover.first_72_hours")
-    return render(request, "handover/first_72_hours.html", context)
+    response = show_list(request, FIRST_72, user=page_user(request, OFFICER_ROLES))
+    if not isinstance(response, FileResponse):  # the page, not its file, starts the live panel's idle clock
+        request.session[LIVE_OPENED_KEY] = time.time()
+    return response
 
 
 @require_GET
-def first_72_hours_live(request: HttpRequest) -> HttpResponse:
+def first_72_hours_live(request: HttpRequest) -> HttpResponseBase:
     """The 30-second refresh of the first-72-hours page (htmx polls it and swaps it in).
 
-    Audit: the poll re-shows what the page already recorded, so it writes a row only when the people shown change.
-    It learns what was shown from ``seen``, the list of notice ids it signed into the previous answer; a client
-    cannot forge it to hide a read, and it expires after an hour, after which the poll records again.
+    Audit: the poll re-shows what the page already recorded, so it writes a row only when the people shown change
+    (``FIRST_72_LIVE``). It learns what was shown from ``seen``, the list of notice ids it signed into the previous
+    answer.
     """
     opened = request.session.get(LIVE_OPENED_KEY)
     if request.user.is_authenticated and opened is not None and time.time() - opened > settings.SESSION_COOKIE_AGE:
@@ -142,12 +187,4 @@ def first_72_hours_live(request: HttpRequest) -> HttpResponse:
             login = f"{reverse('directory:login')}?next={reverse('handover:first_72_hours')}"
             return HttpResponse(headers={"HX-Redirect": login})
         return redirect_to_login(request.get_full_path())
-    user = page_user(request, OFFICER_ROLES)
-    context = _live(user)
-    try:
-        seen = signing.loads(request.GET.get("seen", ""), salt=LIVE_SEEN_SALT, max_age=LIVE_SEEN_MAX_AGE)
-    except signing.BadSignature:
-        seen = None
-    if seen != context["ids"]:
-        _audit_live(request, context, via="handover.first_72_hours.live")
-    return render(request, "handover/_first_72_hours_live.html", context)
+    return show_list(request, FIRST_72_LIVE, user=page_user(request, OFFICER_ROLES))
