@@ -59,6 +59,10 @@ class ObjectAction(Protocol[O_contra]):
     @property
     def capability(self) -> str: ...
 
+    @property
+    def form_name(self) -> str:
+        """The template's name for the form (``risk`` → ``risk_form``)."""
+
     def refusal_for(self, user: Any, obj: O_contra) -> str | Promise | None:
         """Why the page no longer offers the form (the object moved on), or None while it does."""
 
@@ -66,10 +70,6 @@ class ObjectAction(Protocol[O_contra]):
 
     def perform(self, obj: O_contra, data: dict[str, Any], by: Actor) -> tuple[str, str]:
         """Call the service; what the user reads and the page to go to."""
-
-
-def form_name(action: ObjectAction[Any]) -> str:
-    return f"{action.name}_form"
 
 
 def object_view(page: ObjectPage[O]) -> ActionView:
@@ -104,7 +104,7 @@ def action_view(page: ObjectPage[O], action: ObjectAction[O]) -> ActionView:
         def again(form: Form, status: int) -> HttpResponse:
             # the service rolled back, or nothing ran: the object as it now is
             now_user, now_obj = page.load(request, pk)
-            return page.render(request, now_user, now_obj, {form_name(action): form}, status)
+            return page.render(request, now_user, now_obj, {action.form_name: form}, status)
 
         return act(
             request,

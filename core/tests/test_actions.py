@@ -44,6 +44,7 @@ class NoteForm(forms.Form):
 class NoteChore:
     name: str = "note"
     capability: str = "test.chore.note"
+    form_name: str = "note_form"
     conflict: bool = False
 
     def refusal_for(self, user: Any, chore: Chore) -> str | Promise | None:
