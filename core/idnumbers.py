@@ -21,7 +21,7 @@ HASH_CONTEXT = "id_number"
 _FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789XX")
 
 
-def _check_digit(body: str) -> str:
+def check_digit(body: str) -> str:
     """The GB 11643 check character of the 17-digit ``body``.
 
     ``stdnum``'s ``calc_check_digit`` takes the whole 18-character number and ignores its last character: give it
@@ -59,7 +59,7 @@ def normalize_id_number(raw: str, *, field: str = "id_number", today: dt.date | 
         if not _digits(value):
             raise _invalid(field, _("A 15-digit ID number must contain digits only."))
         body = value[:6] + "19" + value[6:]
-        value = body + _check_digit(body)
+        value = body + check_digit(body)
     if len(value) != 18:
         raise _invalid(field, _("An ID number has 18 characters (or 15 for old numbers)."))
     if not _digits(value[:17]) or not (_digits(value[17]) or value[17] == "X"):
@@ -70,7 +70,7 @@ def normalize_id_number(raw: str, *, field: str = "id_number", today: dt.date | 
         raise _invalid(field, _("The birth date in the ID number is not a real date.")) from None
     if birth > (today or timezone.localdate()) or birth.year < 1880:
         raise _invalid(field, _("The birth date in the ID number is not possible."))
-    if _check_digit(value[:17]) != value[17]:
+    if check_digit(value[:17]) != value[17]:
         raise _invalid(field, _("The check digit of the ID number is wrong."))
     return value
 

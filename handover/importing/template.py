@@ -7,6 +7,7 @@ import io
 
 from openpyxl.utils import get_column_letter
 
+from core.idnumbers import check_digit
 from directory.models import Organisation, Region
 from handover.importing.columns import COLUMNS
 
@@ -101,13 +102,11 @@ def _field_position(field_name: str) -> int:
 
 
 def _example_values(*, facility: Organisation | None, today: dt.date) -> dict[str, object]:
-    from stdnum.cn.ric import calc_check_digit
-
     values = {column.field: column.example for column in COLUMNS}
     township = _example_township(facility)
     if township:
         body = f"{township[:6]}{EXAMPLE_BIRTH:%Y%m%d}{EXAMPLE_ORDER}"
-        values["id_number"] = body + calc_check_digit(body + "0")  # see core.idnumbers._check_digit
+        values["id_number"] = body + check_digit(body)
         values["hukou_region"] = values["residence_region"] = township
     values["expected_release_date"] = today + dt.timedelta(days=60)
     return values
