@@ -1,10 +1,10 @@
 """The registries every area of the work plugs into.
 
 Each app declares what it adds to the system in one module, ``<app>/contrib.py``, as ``AREA = Area(...)``: its
-navigation entries, home cards, worklist kinds, capabilities, metric families, audit action labels, demo steps, jobs
-and hooks. ``discover()`` imports those modules once at start-up (``CoreConfig.ready``), in ``INSTALLED_APPS`` order;
-nothing below an area names it, so adding an area means adding its app and its ``contrib.py``, and editing nothing
-in ``core/`` or ``directory/``.
+navigation entries, home cards, worklist kinds, capabilities, metric families, policy parameters, audit action
+labels, demo steps, jobs and hooks. ``discover()`` imports those modules once at start-up (``CoreConfig.ready``), in
+``INSTALLED_APPS`` order; nothing below an area names it, so adding an area means adding its app and its
+``contrib.py``, and editing nothing in ``core/`` or ``directory/``.
 
 Ordering never depends on ``INSTALLED_APPS``: jobs and demo steps name what they run ``after=``, and the registry
 sorts them (a cycle or an unknown name is a start-up error, not a silent reordering).
@@ -117,6 +117,14 @@ class Capability:
     label: Label = ""
 
 
+class ParameterLike(Protocol):
+    """What the registry needs of a policy parameter an area declares; its full shape is
+    ``directory.policy.Parameter`` (the directory owns the values and their rules)."""
+
+    @property
+    def name(self) -> str: ...
+
+
 class MetricFamilyLike(Protocol):
     """What the registry needs of a metric family; its full shape is ``core.metrics.MetricFamily``."""
 
@@ -169,6 +177,8 @@ class Area:
     worklist: Sequence[WorklistKind] = ()
     capabilities: Sequence[Capability] = ()
     metrics: Sequence[MetricFamilyLike] = ()
+    # Policy parameters the area's deadlines and rules read (``directory.policy.Parameter``), beside the directory's.
+    parameters: Sequence[ParameterLike] = ()
     audit_labels: Mapping[str, Label] = field(default_factory=dict)
     demo: Sequence[DemoStep] = ()
     jobs: Sequence[Job] = ()
@@ -232,11 +242,12 @@ class Registry:
         # Fail at start-up on an ordering mistake or a duplicate name, not in the night's job run.
         self.jobs()
         self.demo_steps()
-        names = [kind.name for kind in self.worklist_kinds()]
-        if len(names) != len(set(names)):
-            raise ImproperlyConfigured(
-                f"worklist kinds registered twice: {sorted(n for n in names if names.count(n) > 1)}"
-            )
+        for what, names in (
+            ("worklist kinds", [kind.name for kind in self.worklist_kinds()]),
+            ("policy parameters", [parameter.name for parameter in self.parameters()]),
+        ):
+            if len(names) != len(set(names)):
+                raise ImproperlyConfigured(f"{what} registered twice: {sorted(n for n in names if names.count(n) > 1)}")
 
     # -- navigation and home -------------------------------------------------------------------------------------
     def nav_entries(self, user: UserLike) -> list[NavEntry]:
@@ -302,6 +313,9 @@ class Registry:
     # -- metrics, audit labels -----------------------------------------------------------------------------------
     def metric_families(self) -> list[MetricFamilyLike]:
         return [family for area in self._areas.values() for family in area.metrics]
+
+    def parameters(self) -> list[ParameterLike]:
+        return [parameter for area in self._areas.values() for parameter in area.parameters]
 
     def audit_labels(self) -> dict[str, Label]:
         return {action: label for area in self._areas.values() for action, label in area.audit_labels.items()}

@@ -6,7 +6,8 @@ timeline shows) and ``Meta(EventRow.Meta)`` with that index. Its ``events.py`` w
 ``record_event``, which returns the row: a caller that answers with the event's id takes it from there, never from
 "the latest event", which by then may be another user's.
 
-The timeline pages and the API read these rows as they are; nothing is reconstructed from diffs.
+The timeline pages and the API read these rows as they are; nothing is reconstructed from diffs. An area above may
+write rows into a lower layer's timeline with actions of its own: ``event_label`` finds their labels in the registry.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any, Protocol, TypeVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from core.areas import registry
 
 # The longest note an event keeps; a longer one is cut (the form and the API refuse nothing for it).
 NOTE_MAX_LENGTH = 1000
@@ -93,3 +96,13 @@ def record_event(
         data=dict(data or {}),
         **subject,
     )
+
+
+def event_label(event: EventRow, *, prefix: str) -> str:
+    """What the timeline calls ``event``: its model's label for the action, else the label an area above declared
+    for the audit action ``<prefix>.<action>`` (an area that writes rows into a lower layer's timeline, such as the
+    assistance area's referrals on the case timeline, names them there), else the action's code."""
+    choices = dict(event._meta.get_field("action").flatchoices)
+    if event.action in choices:
+        return str(choices[event.action])
+    return str(registry.audit_labels().get(f"{prefix}.{event.action}", event.action))

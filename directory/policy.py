@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.areas import registry
 from core.audit import Actor, record_audit
 from core.errors import DomainError
 from core.workdays import add_working_days
@@ -33,11 +34,21 @@ class Unit(models.TextChoices):
     WORKING_DAYS = "working_days", gettext_lazy("工作日")
     MONTHS = "months", gettext_lazy("个月")
     YEARS = "years", gettext_lazy("年")
+    # not durations: an age limit of a rule (特困: 60 and over) and an amount of money a month (the 低保 line)
+    AGE = "age", gettext_lazy("周岁")
+    YUAN_MONTHLY = "yuan_monthly", gettext_lazy("元/月")
 
 
 # The largest value an override may take, per unit: well above any rule we know, low enough to catch a slip of the
 # keyboard (900 for 90) before it silently stretches every deadline of a province.
-MAX_VALUE = {Unit.DAYS: 730, Unit.WORKING_DAYS: 250, Unit.MONTHS: 60, Unit.YEARS: 20}
+MAX_VALUE = {
+    Unit.DAYS: 730,
+    Unit.WORKING_DAYS: 250,
+    Unit.MONTHS: 60,
+    Unit.YEARS: 20,
+    Unit.AGE: 120,
+    Unit.YUAN_MONTHLY: 100_000,
+}
 
 
 @dataclass(frozen=True)
@@ -102,11 +113,21 @@ class PolicyInForce:
         return self.note if self.effective_from is not None else self.parameter.source
 
 
+def parameters() -> dict[str, Parameter]:
+    """Every parameter: the directory's own (above), then those the areas declare (``Area.parameters``), in order."""
+    known = dict(PARAMETERS)
+    for declared in registry.parameters():
+        if not isinstance(declared, Parameter):
+            raise TypeError(f"policy parameter {declared.name!r} must be a directory.policy.Parameter")
+        known.setdefault(declared.name, declared)
+    return known
+
+
 def parameter(name: str) -> Parameter:
-    try:
-        return PARAMETERS[name]
-    except KeyError:
-        raise KeyError(f"unknown policy parameter {name!r}") from None
+    found = PARAMETERS.get(name) or parameters().get(name)
+    if found is None:
+        raise KeyError(f"unknown policy parameter {name!r}")
+    return found
 
 
 def _region_code(region: Region | str | None) -> str:
@@ -178,7 +199,7 @@ def values_in_force(*, region: Region | str | None, on: dt.date) -> list[PolicyI
     by_name: dict[str, list[PolicyValue]] = {}
     for row in _rows(chain, on).select_related("region"):
         by_name.setdefault(row.name, []).append(row)
-    return [_in_force(param, _pick(by_name.get(name, []), chain)) for name, param in PARAMETERS.items()]
+    return [_in_force(param, _pick(by_name.get(name, []), chain)) for name, param in parameters().items()]
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -190,6 +211,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def add_in_unit(start: dt.date, value: int, unit: Unit) -> dt.date:
+    if unit in (Unit.AGE, Unit.YUAN_MONTHLY):
+        raise ValueError(f"a parameter in {unit.value} is not a duration")
     if unit == Unit.DAYS:
         return start + dt.timedelta(days=value)
     if unit == Unit.WORKING_DAYS:
@@ -245,7 +268,7 @@ def set_policy_value(
     keep the rule of their day. Every problem is reported by field; nothing is written then.
     """
     fields: dict[str, str | Promise] = {}
-    param = PARAMETERS.get(name)
+    param = parameters().get(name)
     if param is None:
         fields["name"] = _("unknown policy parameter")
     if region is not None and region.level == Region.Level.NATIONAL:

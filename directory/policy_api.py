@@ -94,7 +94,7 @@ def set_policy(request: HttpRequest, body: PolicyIn) -> Status[dict[str, object]
             "name": row.name,
             "region": _region_ref(row.region),
             "value": row.value,
-            "unit": policy.PARAMETERS[row.name].unit.value,
+            "unit": policy.parameter(row.name).unit.value,
             "effective_from": row.effective_from,
             "note": row.note,
         },

@@ -20,6 +20,7 @@ from core.areas import DemoContext, can, registry, worklist_for
 from core.audit import Actor, record_audit
 from core.jobs import all_jobs
 from directory.models import Role
+from directory.policy import deadline, policy_value, values_in_force
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +72,17 @@ def test_it_answers_a_new_areas_capability_by_its_rule(area: None) -> None:
 
 def test_it_lists_a_new_areas_metric_family(area: None) -> None:
     assert "throwaway.rates" in [family.key for family in registry.metric_families()]
+
+
+def test_it_reads_and_sets_a_new_areas_policy_parameter_like_the_directorys(area: None) -> None:
+    today = timezone.localdate()
+    assert policy_value("throwaway_tidy_within_days", region=None, on=today) == 12
+    assert deadline("throwaway_tidy_within_days", start=today, region=None) == today + dt.timedelta(days=12)
+    listed = [value.parameter.name for value in values_in_force(region="320102001000", on=today)]
+    assert listed[-1] == "throwaway_tidy_within_days"
+    body = {"name": "throwaway_tidy_within_days", "region": "320000000000", "value": 9, "effective_from": str(today)}
+    assert ApiClient("province_officer").post("/policy", body).status_code == 201
+    assert policy_value("throwaway_tidy_within_days", region="320102001000", on=today) == 9
 
 
 def test_it_runs_a_new_areas_job_in_its_declared_place(area: None) -> None:

@@ -6,11 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import capabilities, selectors
+from cases.hooks import CASE_TABS, CaseTab
 from cases.models import Case, GroupMember, Transfer
 from core import areas
+from core.areas import fire
 from directory.models import OFFICER_ROLES, Role, User
 from directory.pages import object_page
 
@@ -83,3 +87,12 @@ def state_refusal(case: Case) -> str:
     if not case.is_open:
         return _("该帮教档案已解除，只能查阅。")
     return _("您不能对此档案进行该操作。")
+
+
+def case_tabs(user: User, case: Case, *, current: str) -> list[dict[str, object]]:
+    """The case page's tab bar: the case itself, then the tabs the areas above add (``CASE_TABS``), each marked
+    ``current`` when it is the page shown (``current`` is its key; the case's own tab is ``"case"``)."""
+    tabs = {"case": CaseTab(gettext_lazy("帮教档案"), reverse("cases:case", args=[case.pk]), order=0)}
+    tabs.update(fire(CASE_TABS, user=user, case=case))
+    ordered = sorted(tabs.items(), key=lambda item: item[1].order)
+    return [{"key": key, "label": tab.label, "url": tab.url, "current": key == current} for key, tab in ordered]

@@ -12,11 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import capabilities
+from cases.hooks import CASE_EVENT_DETAILS
 from cases.models import Case, CaseEvent, GroupMember, SettlementRecord, TraceRequest, Transfer, Visit
 from cases.views.case_actions import CASE_ACTIONS, FormChoices
-from cases.views.common import _case, _members, permissions
+from cases.views.common import _case, _members, case_tabs, permissions
 from core import areas
 from core.actions import ObjectPage, object_view
+from core.areas import fire
+from core.events import event_label
 from core.idnumbers import mask_id_number
 from core.pages import Deadline, TimelineEntry, audit_read
 from directory.models import OFFICER_ROLES, Organisation, User
@@ -90,12 +93,15 @@ def _timeline(events: Sequence[CaseEvent], *, hide_offence: bool) -> list[Timeli
         if isinstance(e.data, dict) and e.data.get(k)
     }
     names = dict(Organisation.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    # the details of the rows the areas above write (a referral sent, a placement), from those areas
+    more = fire(CASE_EVENT_DETAILS, events=[e for e in events if e.action not in CaseEvent.Action.values])
     entries = []
     for event in events:
         note = event.note
         if hide_offence and event.action == "closed" and (event.data or {}).get("reason") == "reoffended":
             note = ""  # the new offence: a volunteer never sees an offence (cases.offence.read)
-        entries.append(TimelineEntry(event, event.get_action_display(), _event_details(event, names), note))
+        details = _event_details(event, names) + list(more.get(str(event.pk), ()))
+        entries.append(TimelineEntry(event, event_label(event, prefix="case"), details, note))
     return entries
 
 
@@ -154,6 +160,7 @@ def _render_case(
             "risk_level": dict(RiskLevel.choices).get(case.risk_level, ""),
             "show_closure_detail": not (hide_offence and case.closure_reason == Case.ClosureReason.REOFFENDED),
             "notice_url": _notice_url(user, case),
+            "tabs": case_tabs(user, case, current="case"),
             "can": can,
             "open_form": next(iter(bound), ""),
             "today": today,

@@ -18,11 +18,12 @@ from django.utils.translation import gettext_lazy
 
 from core.actions import ObjectPage, object_view
 from core.areas import fire
+from core.events import event_label
 from core.idnumbers import mask_id_number
 from core.pages import Deadline, TimelineEntry, audit_read
 from directory.models import Organisation, User
 from handover.forms import add_domain_errors
-from handover.hooks import NOTICE_LINKS
+from handover.hooks import NOTICE_LINKS, NOTICE_SECTIONS
 from handover.models import NoticeEvent, ReleaseNotice
 from handover.views.common import (
     DUE_SOON_DAYS,
@@ -62,7 +63,7 @@ def _timeline(events: Sequence[NoticeEvent]) -> list[TimelineEntry]:
             details.append(_("逾期报到（仍计入漏管）"))
         if data.get("facility"):
             details.append(_("原服刑监所：%(name)s") % {"name": data["facility"]})
-        entries.append(TimelineEntry(event, event.get_action_display(), details))
+        entries.append(TimelineEntry(event, event_label(event, prefix="notice"), details))
     return entries
 
 
@@ -113,6 +114,7 @@ def _render_notice(
     custody = notice.custody
     # the areas above (the cases) say what the page links to: the case opened at check-in
     links = fire(NOTICE_LINKS, user=user, notice=notice)
+    sections = fire(NOTICE_SECTIONS, user=user, notice=notice)
     return render(
         request,
         "handover/notice_detail.html",
@@ -128,6 +130,7 @@ def _render_notice(
             else [],
             "case": links.get("case"),
             "case_url": links.get("case_url"),
+            "sections": [sections[key] for key in sorted(sections)],
             "timeline": _timeline(list(notice.events.all())),
             "alerts": list(notice.alerts.filter(resolved_on__isnull=True).order_by("raised_on", "id")),
             "verify_by": Deadline.of(

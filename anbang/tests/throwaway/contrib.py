@@ -1,8 +1,8 @@
 """A throwaway area, as a new app would declare itself: one module, nothing else in the system edited.
 
 It registers a navigation entry, a home card counted from its worklist kind, the kind itself, a capability, a
-metric family, a nightly job and a demo step. ``anbang/tests/test_areas.py`` registers it and finds each where users,
-jobs and the demo meet it.
+metric family, a policy parameter, a nightly job and a demo step. ``anbang/tests/test_areas.py`` registers it and
+finds each where users, jobs and the demo meet it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 
 from core.areas import Area, Capability, DemoContext, DemoStep, HomeCard, Job, NavEntry, WorkItem, WorklistKind
 from directory.models import Role, User
+from directory.policy import Parameter, Unit
 
 OFFICE = frozenset({Role.OFFICE_OFFICER})
 RAN: list[dt.date] = []
@@ -60,6 +61,7 @@ AREA = Area(
     ],
     capabilities=[Capability("throwaway.tidy", lambda user, obj: user.role == Role.OFFICE_OFFICER, "整理台账")],
     metrics=[Family("throwaway.rates", "台账率")],
+    parameters=[Parameter("throwaway_tidy_within_days", "台账整理期限", 12, Unit.DAYS, "试验")],
     jobs=[Job("throwaway_tidy", tidy_up, after=("case_deadlines",))],
     demo=[DemoStep("throwaway", demo_ledgers, after=("cases",))],
     audit_labels={"throwaway.tidy": "整理台账"},
