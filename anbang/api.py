@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from assistance.api import router as assistance_router
 from cases.api import router as cases_router
 from core.errors import DomainError
 from directory.api import router as directory_router
@@ -79,4 +80,5 @@ api.add_router("/", policy_router)
 api.add_router("/", handover_router)
 api.add_router("/", handover_import_router)
 api.add_router("/", cases_router)
+api.add_router("/", assistance_router)
 api.add_router("/", stats_router)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "people",
     "handover",
     "cases",
+    "assistance",
     "stats",
 ]
 

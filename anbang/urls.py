@@ -17,4 +17,5 @@ urlpatterns = [
     path("handover/", include("handover.urls")),
     path("stats/", include("stats.urls")),
     path("cases/", include("cases.urls")),
+    path("assistance/", include("assistance.urls")),
 ]

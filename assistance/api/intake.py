@@ -1,0 +1,7 @@
+"""The intake part's API operations (stub: filled in by the intake work)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["assistance"])
