@@ -382,15 +382,53 @@ def record_settlement(
         errors["reason"] = _("say why the person is not settled")
     _raise(errors, _("The settlement cannot be recorded."))
     assert since is not None
+    _settle(case, status=status, since=since, by=by, recorded_by=by.user, detail=detail, reason=reason)
+    return case
+
+
+def _settle(
+    case: Case, *, status: str, since: dt.date, by: Actor, recorded_by: User, detail: str = "", reason: str = ""
+) -> None:
     SettlementRecord.objects.create(
-        case=case, status=status, since=since, detail=detail[:500], reason=reason[:500], recorded_by=by.user
+        case=case, status=status, since=since, detail=detail[:500], reason=reason[:500], recorded_by=recorded_by
     )
     current = case.settlements.order_by("-since", "-id").first()
     assert current is not None
     case.settlement_status, case.settlement_since = current.status, current.since
     case.save(update_fields=["settlement_status", "settlement_since"])
-    record_case_event(case=case, action="settlement", by=by, data={"status": status, "since": since.isoformat()})
-    return case
+    data = {"status": status, "since": since.isoformat()}
+    if by.user is None or by.user != recorded_by:
+        data["source"] = detail[:200]
+    record_case_event(case=case, action="settlement", by=by, data=data)
+
+
+@transaction.atomic
+def settle_from_outcome(
+    *,
+    case: Case,
+    status: str,
+    since: dt.date,
+    by: Actor,
+    recorded_by: User,
+    detail: str = "",
+    unless_settled_as: tuple[str, ...] = (),
+) -> bool:
+    """The settlement an outcome recorded in another area sets: a placement (employed), an allowance granted
+    (allowance), a bed at a base (at_base). No permission of its own: the outcome's service has checked who may
+    record the outcome (a department deciding a referral is not the managing office). ``recorded_by`` is the user
+    the record is kept under (for a decision taken through a one-time link, whoever sent the referral).
+
+    Nothing happens (False) on a closed case, when the case is already so settled, or when its current status is
+    one of ``unless_settled_as`` (an allowance does not replace work)."""
+    case = _locked(case)
+    if case.status == Case.Status.CLOSED or case.settlement_status == status:
+        return False
+    if case.settlement_status in unless_settled_as:
+        return False
+    if status not in Case.Settlement.values:
+        raise DomainError("invalid_input", _("unknown settlement status"), fields={"status": _("unknown")})
+    _settle(case, status=status, since=since, by=by, recorded_by=recorded_by, detail=detail)
+    return True
 
 
 # --- transfers ------------------------------------------------------------------------------------------------------

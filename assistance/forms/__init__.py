@@ -1,0 +1,1 @@
+"""Page forms, one module per part (``intake``, ``referrals``, ``employment``)."""
