@@ -31,7 +31,7 @@ def days_ago(n: int) -> str:
 
 def released_case(*, released: int = 100, opened: int = 90, **overrides: Any) -> Case:
     """A case of office_officer whose person left prison ``released`` days ago and checked in ``opened`` days ago."""
-    case = checked_in_case(**overrides)
+    case: Case = checked_in_case(**overrides)
     assert case.notice is not None
     case.notice.released_on = TODAY() - dt.timedelta(days=released)
     case.notice.save(update_fields=["released_on"])
