@@ -138,6 +138,8 @@ def _case(request: HttpRequest, case_id: int) -> Case:
     summary="The case's employment support: profile, services, placements, insurance-continuity referrals",
 )
 def get_employment(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    """Whoever reads the case's 救助与就业 tab: its officers, its county and those above, its group (the volunteer
+    too). The insurance-continuity claims are referrals (read and answered under /referrals)."""
     found = employment_of(_case(request, case_id))
     return {
         "profile": profile_out(found.profile) if found.profile is not None else None,
@@ -153,6 +155,8 @@ def get_employment(request: HttpRequest, case_id: int) -> dict[str, Any]:
     summary="Record the employment profile and pension record, replacing it whole (201 created, 200 replaced)",
 )
 def put_profile(request: HttpRequest, case_id: int, payload: ProfileIn) -> Status[dict[str, Any]]:
+    """The managing office, its county, or a social worker of the case's group. The body is the whole profile: a
+    field left out is cleared."""
     profile, created = employment.record_employment_profile(
         case=_case(request, case_id),
         by=Actor.of(request),
@@ -175,6 +179,8 @@ def put_profile(request: HttpRequest, case_id: int, payload: ProfileIn) -> Statu
     summary="Record an employment service given to the person (registration, guidance, training, a start-up loan...)",
 )
 def post_service(request: HttpRequest, case_id: int, payload: ServiceIn) -> Status[dict[str, Any]]:
+    """The managing office, its county, or a social worker of the case's group. `on` is not before the release (the
+    notice's release date, else the day the case opened) and not in the future."""
     service = employment.record_employment_service(
         case=_case(request, case_id),
         by=Actor.of(request),
@@ -198,6 +204,8 @@ def post_service(request: HttpRequest, case_id: int, payload: ServiceIn) -> Stat
     summary="Record a job the person started; it sets the case's settlement to employed",
 )
 def post_placement(request: HttpRequest, case_id: int, payload: PlacementIn) -> Status[dict[str, Any]]:
+    """The managing office or its county. `started_on` before the release is refused naming it. The case's
+    settlement becomes `employed` from `started_on` (a `settlement` row on the timeline besides `placement`)."""
     placement, changed = employment.record_placement(
         case=_case(request, case_id),
         by=Actor.of(request),
@@ -225,6 +233,8 @@ def post_placement(request: HttpRequest, case_id: int, payload: PlacementIn) -> 
     summary="Record that a job ended (the settlement is left to the officer)",
 )
 def end_placement(request: HttpRequest, case_id: int, placement_id: int, payload: PlacementEndIn) -> dict[str, Any]:
+    """The managing office or its county; a placement already ended is 409. The settlement stays as it is: the
+    officer records the new one (`POST /cases/{id}/settlement`)."""
     case = _case(request, case_id)
     placement = case.placements.filter(pk=placement_id).first()
     if placement is None:
@@ -244,6 +254,8 @@ def end_placement(request: HttpRequest, case_id: int, placement_id: int, payload
     summary="Record a hand-out in the aid ledger (帮扶台账): cash, voucher or in kind",
 )
 def post_aid(request: HttpRequest, case_id: int, payload: AidIn) -> Status[dict[str, Any]]:
+    """The managing office or its county only (a social worker or volunteer gets 403). `budget_line` stays blank
+    until budget lines exist."""
     entry = aid.record_aid(
         case=_case(request, case_id),
         by=Actor.of(request),
@@ -263,6 +275,7 @@ def post_aid(request: HttpRequest, case_id: int, payload: AidIn) -> Status[dict[
     summary="The case's aid ledger, latest first, with the count and the total of all its entries",
 )
 def get_aid(request: HttpRequest, case_id: int, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+    """The case's officers, its county and those above, and the group's social worker; not the volunteer (403)."""
     if not 1 <= limit <= 500:
         raise DomainError("invalid_query", "limit is 1 to 500", fields={"limit": "1 to 500"})
     if offset < 0:
