@@ -182,6 +182,8 @@ def test_it_ends_a_placement_through_its_own_form(case: Case) -> None:
     assert Case.objects.get(pk=case.pk).settlement_status == "employed"  # left to the officer
     html = tab("office_officer", case)
     assert "已离职" in html and f'name="placement" value="{placement_id}"' not in html
+    case_page = signed_in("office_officer").get(f"/cases/{case.pk}/").content.decode()
+    assert "就业结束" in case_page and f"南京某物流有限公司，{days_ago(1)} 离职" in case_page
 
 
 def test_it_shows_a_failed_end_on_the_placement_it_was_for(case: Case) -> None:
