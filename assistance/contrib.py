@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from assistance import capabilities, links
 from assistance.parameters import PARAMETERS
 from cases.hooks import CASE_EVENT_DETAILS, CASE_TABS
@@ -26,7 +28,13 @@ REFERRAL_JOBS: list[Job] = []
 REFERRAL_LABELS: dict[str, Any] = {}
 
 # --- employment and the aid ledger ------------------------------------------------------------------------------------
-EMPLOYMENT_LABELS: dict[str, Any] = {}
+EMPLOYMENT_LABELS: dict[str, Any] = {
+    "case.employment_profile": _("就业帮扶档案"),
+    "case.employment_service": _("就业服务"),
+    "case.placement": _("安置就业"),
+    "case.placement_ended": _("就业结束"),
+    "case.aid": _("帮扶发放"),
+}
 
 # --- the dashboard (a metric family) and the demo --------------------------------------------------------------------
 METRICS: list[Any] = []
