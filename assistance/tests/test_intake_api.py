@@ -376,3 +376,26 @@ def test_it_documents_every_intake_operation_with_a_summary() -> None:
     ]
     for path, method in paths:
         assert schema["paths"][path][method]["summary"]
+
+
+def test_it_refuses_an_empty_education_naming_the_courses(notice: ReleaseNotice) -> None:
+    response = ApiClient("facility_liaison").post(
+        f"/release-notices/{notice.pk}/education", {"courses": [], "difficulties": []}
+    )
+    assert response.status_code == 400 and "courses" in response.json()["error"]["fields"]
+    assert not ReleaseEducation.objects.exists()
+
+
+def test_it_refuses_a_course_before_the_sentence_began(notice: ReleaseNotice) -> None:
+    assert notice.custody is not None
+    notice.custody.sentence_start = TODAY - dt.timedelta(days=100)
+    notice.custody.save(update_fields=["sentence_start"])
+    body = {"courses": [{"kind": "job_seeking", "on": day(-101), "hours": 4}], "difficulties": []}
+    response = ApiClient("facility_liaison").post(f"/release-notices/{notice.pk}/education", body)
+    assert response.status_code == 400 and "courses.0.on" in response.json()["error"]["fields"]
+
+
+def test_it_takes_difficulties_alone_each_once(notice: ReleaseNotice) -> None:
+    body = {"courses": [], "difficulties": ["debt", "housing", "debt"]}
+    assert ApiClient("facility_liaison").post(f"/release-notices/{notice.pk}/education", body).status_code == 200
+    assert ReleaseEducation.objects.get(notice=notice).difficulties == ["debt", "housing"]
