@@ -43,7 +43,7 @@ def _raise(errors: dict[str, str], message: str) -> None:
 
 
 def _locked_case(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+    return Case.objects.select_for_update(of=("self",)).select_related("person").get(pk=case.pk)
 
 
 def _require_manager(case: Case, by: Actor) -> None:
@@ -107,7 +107,8 @@ def record_release_education(
     before. Only the liaison of the notice's facility (403 for others who reach the notice); not on a withdrawn
     notice (409); a course is dated on a real day, not in the future, not after the release when released."""
     assert by.user is not None
-    notice = ReleaseNotice.objects.select_for_update().select_related("custody").get(pk=notice.pk)
+    # the notice's row only: the custody is a nullable join PostgreSQL cannot lock
+    notice = ReleaseNotice.objects.select_for_update(of=("self",)).select_related("custody").get(pk=notice.pk)
     require(by.user, capabilities.EDUCATE, notice, message=_("只有发出通知书的监所可以登记出监教育。"))
     if notice.status == ReleaseNotice.Status.WITHDRAWN:
         raise DomainError("notice_withdrawn", _("通知书已撤回，不能登记出监教育。"), status=409)
