@@ -24,7 +24,7 @@ class EducationIn(Schema):
 class CourseOut(Schema):
     kind: str
     on: dt.date
-    hours: float
+    hours: int | float
 
 
 class EducationOut(Schema):

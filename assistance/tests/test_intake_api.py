@@ -79,6 +79,8 @@ def test_it_shows_the_education_to_the_receiving_office_before_release(notice: R
     body = response.json()
     assert [c["kind"] for c in body["courses"]] == ["vocational_skills", "policy_briefing"]
     assert body["difficulties"] == ["housing", "work"] and body["recorded_at"]
+    assert [c["hours"] for c in body["courses"]] == [40, 2.5]
+    assert ApiClient("facility_liaison").get(f"/release-notices/{notice.pk}/education").json() == body
 
 
 def test_it_answers_404_for_the_education_of_a_notice_with_none(notice: ReleaseNotice) -> None:
