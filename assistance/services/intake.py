@@ -59,7 +59,7 @@ def _day_on_case(day: dt.date | None, field: str, case: Case, errors: dict[str, 
     elif day > timezone.localdate():
         errors[field] = _("a date in the future is not allowed")
     elif day < case.opened_on - dt.timedelta(days=BEFORE_OPENING_DAYS):
-        errors[field] = _("not more than %(n)d days before the case was opened (%(day)s)") % {
+        errors[field] = _("不能早于建档日期（%(day)s）%(n)d 天以上") % {
             "n": BEFORE_OPENING_DAYS,
             "day": case.opened_on.isoformat(),
         }
@@ -81,14 +81,14 @@ def _hours(value: Any, field: str, errors: dict[str, str]) -> int | float | None
     try:
         hours = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        errors[field] = _("a number of hours, such as 16")
+        errors[field] = _("课时应为数字，如 16")
         return None
     if not hours.is_finite() or hours != hours.quantize(Decimal("0.1")):
-        errors[field] = _("a number of hours with at most one decimal place")
+        errors[field] = _("课时最多保留一位小数")
     elif hours <= 0:
-        errors[field] = _("must be more than zero")
+        errors[field] = _("课时应大于 0")
     elif hours > MAX_COURSE_HOURS:
-        errors[field] = _("at most %(n)s hours") % {"n": MAX_COURSE_HOURS}
+        errors[field] = _("课时不能超过 %(n)s") % {"n": MAX_COURSE_HOURS}
     else:
         return _number(hours)
     return None
@@ -120,26 +120,26 @@ def record_release_education(
     for index, course in enumerate(courses):
         field = f"courses.{index}"
         if course.kind not in kinds:
-            errors[f"{field}.kind"] = _("one of: %(kinds)s") % {"kinds": ", ".join(PreReleaseEducation.values)}
+            errors[f"{field}.kind"] = _("应为以下之一：%(kinds)s") % {"kinds": ", ".join(PreReleaseEducation.values)}
         if course.on is None:
             errors[f"{field}.on"] = _("required")
         elif course.on > today:
             errors[f"{field}.on"] = _("a date in the future is not allowed")
         elif notice.released_on is not None and course.on > notice.released_on:
-            errors[f"{field}.on"] = _("after the release (%(day)s)") % {"day": notice.released_on.isoformat()}
+            errors[f"{field}.on"] = _("不能晚于释放日期（%(day)s）") % {"day": notice.released_on.isoformat()}
         elif sentence_start is not None and course.on < sentence_start:
-            errors[f"{field}.on"] = _("before the sentence began (%(day)s)") % {"day": sentence_start.isoformat()}
+            errors[f"{field}.on"] = _("不能早于刑期起始日（%(day)s）") % {"day": sentence_start.isoformat()}
         hours = _hours(course.hours, f"{field}.hours", errors)
         if course.on is not None and hours is not None:
             clean.append({"kind": course.kind, "on": course.on.isoformat(), "hours": hours})
     unknown = sorted(set(difficulties) - set(Difficulty.values))
     if unknown:
-        errors["difficulties"] = _("unknown: %(names)s (one of: %(known)s)") % {
+        errors["difficulties"] = _("无法识别：%(names)s（可选：%(known)s）") % {
             "names": ", ".join(unknown),
             "known": ", ".join(Difficulty.values),
         }
     if not courses and not difficulties:
-        errors["courses"] = _("record at least one course or one difficulty")
+        errors["courses"] = _("至少登记一门课程或一项困难")
     _raise(errors, _("出监教育无法登记。"))
     reported = list(dict.fromkeys(difficulties))  # each once, in the order given
     clean.sort(key=lambda row: (row["on"], row["kind"]))
@@ -175,9 +175,9 @@ def record_briefing(
     _day_on_case(briefed_on, "briefed_on", case, errors)
     unknown = sorted(set(schemes) - set(Scheme.values))
     if unknown:
-        errors["schemes"] = _("unknown: %(names)s") % {"names": ", ".join(unknown)}
+        errors["schemes"] = _("无法识别的政策：%(names)s") % {"names": ", ".join(unknown)}
     elif not schemes:
-        errors["schemes"] = _("name at least one scheme explained")
+        errors["schemes"] = _("至少选择一项已讲解的政策")
     _raise(errors, _("政策告知无法登记。"))
     assert briefed_on is not None
     explained = [s for s in Scheme.values if s in set(schemes)]  # each once, in the scheme list's order
@@ -239,9 +239,9 @@ def record_needs_assessment(
     if household_size is None:
         errors["household_size"] = _("required")
     elif not 1 <= household_size <= 30:
-        errors["household_size"] = _("at least 1 (the person), at most 30")
+        errors["household_size"] = _("至少 1 人（含本人），至多 30 人")
     if housing not in NeedsAssessment.Housing.values:
-        errors["housing"] = _("one of: %(known)s") % {"known": ", ".join(NeedsAssessment.Housing.values)}
+        errors["housing"] = _("应为以下之一：%(known)s") % {"known": ", ".join(NeedsAssessment.Housing.values)}
     birth = _birth_date(case)
     _raise(errors, _("需求评估无法登记。"))
     assert assessed_on is not None and income is not None and household_size is not None
