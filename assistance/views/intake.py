@@ -64,9 +64,10 @@ def _education_context(education: ReleaseEducation | None) -> dict[str, Any]:
 def notice_section(user: User, notice: ReleaseNotice) -> str:
     """The pre-release education and difficulties on the notice page (handover.hooks.NOTICE_SECTIONS), for the
     facility and the receiving office ("" for others, or when nothing is recorded and the user may not record)."""
-    may_record = areas.can(user, capabilities.EDUCATE, notice) and notice.status != ReleaseNotice.Status.WITHDRAWN
-    if not (may_record or user.role in OFFICER_ROLES or areas.can(user, capabilities.EDUCATE, notice)):
+    facility = areas.can(user, capabilities.EDUCATE, notice)
+    if not (facility or user.role in OFFICER_ROLES):
         return ""
+    may_record = facility and notice.status != ReleaseNotice.Status.WITHDRAWN
     education = ReleaseEducation.objects.filter(notice=notice).first()
     if education is None and not may_record:
         return ""
