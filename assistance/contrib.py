@@ -18,7 +18,11 @@ from core.areas import Area, DemoStep, HomeCard, Job, NavEntry, WorklistKind
 from handover.hooks import NOTICE_SECTIONS
 
 # --- intake: pre-release education, briefing at check-in, needs assessment -------------------------------------------
-INTAKE_LABELS: dict[str, Any] = {}
+INTAKE_LABELS: dict[str, Any] = {
+    "case.briefing": _("政策告知"),
+    "case.needs_assessment": _("需求评估"),
+    "notice.education": _("登记出监教育"),
+}
 
 # --- referrals: to partner departments, their decisions, one-time partner links, the nightly scan ---------------------
 REFERRAL_NAV: list[NavEntry] = []
