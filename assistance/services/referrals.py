@@ -68,10 +68,11 @@ def _link_name(referral: Referral) -> str:
     return _("%(org)s（一次性链接）") % {"org": referral.to_organisation.name}
 
 
-def _event(referral: Referral, action: str, by: Actor, *, by_name: str = "", data: dict[str, Any]) -> None:
-    """One row of the referral's history and one of the case timeline (with its audit row ``case.<action>``)."""
+def _event(referral: Referral, case_action: str, by: Actor, *, by_name: str = "", data: dict[str, Any]) -> None:
+    """One row of the referral's history and one of the case timeline, ``case_action`` (with its audit row
+    ``case.<case_action>``); the history's action is the same without its ``referral_`` prefix."""
+    action = "link_issued" if case_action == "partner_link_issued" else case_action.removeprefix("referral_")
     row = record_event(ReferralEvent, referral=referral, action=action, user=by.user, data=data)
-    case_action = "partner_link_issued" if action == ReferralEvent.Action.LINK_ISSUED else f"referral_{action}"
     case_event = record_case_event(
         case=referral.case, action=case_action, by=by, data={"referral": referral.pk, **data}
     )
@@ -135,7 +136,7 @@ def submit_referral(*, case: Case, scheme: str, to: str, reason: str, by: Actor,
     )
     _event(
         referral,
-        ReferralEvent.Action.SUBMITTED,
+        "referral_submitted",
         by,
         data={
             "scheme": scheme,
@@ -230,7 +231,14 @@ def _decide(
             }
         )
     by_name = _link_name(referral) if by.user is None else ""
-    _event(referral, decision.result, by, by_name=by_name, data=data)
+    case_action = (
+        "referral_approved"
+        if decision.result == "approved"
+        else "referral_rejected"
+        if decision.result == "rejected"
+        else "referral_under_review"
+    )
+    _event(referral, case_action, by, by_name=by_name, data=data)
     if decision.result == "approved" and referral.scheme in ALLOWANCE_SCHEMES:
         assert referral.starts_on is not None
         settle_from_outcome(
@@ -286,7 +294,7 @@ def end_referral(*, referral: Referral, ended_on: dt.date | None, reason: str, b
     referral.save(update_fields=["status", "ended_on", "end_reason"])
     _event(
         referral,
-        ReferralEvent.Action.ENDED,
+        "referral_ended",
         by,
         data={"ended_on": ended_on.isoformat(), "reason": referral.end_reason},
     )
@@ -324,7 +332,7 @@ def issue_partner_link(*, referral: Referral, by: Actor) -> tuple[PartnerLink, s
     )
     _event(
         referral,
-        ReferralEvent.Action.LINK_ISSUED,
+        "partner_link_issued",
         by,
         data={"link": link.pk, "expires_at": link.expires_at.isoformat()},
     )
