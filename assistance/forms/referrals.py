@@ -29,6 +29,8 @@ class ReferralForm(forms.Form):
     urgent = forms.BooleanField(label=_("急难情形（临时救助当日回复）"), required=False)
 
     def __init__(self, data: Any = None, *, departments: list[tuple[str, Choices]], **kwargs: Any) -> None:
+        # its own ids: the tab shows the other parts' forms beside it
+        kwargs.setdefault("auto_id", "id_referral_%s")
         super().__init__(data, **kwargs)
         to = self.fields["to"]
         assert isinstance(to, forms.ChoiceField)
