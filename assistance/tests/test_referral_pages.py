@@ -180,3 +180,21 @@ def test_the_case_timeline_names_the_referral_rows() -> None:
     ref = referral()
     html = signed_in("office_officer").get(f"/cases/{ref.case_id}/").content.decode()
     assert "发出救助转介" in html and "回复期限" in html
+
+
+def test_the_office_ends_a_benefit_from_the_tab() -> None:
+    ref = referral()
+    today = timezone.localdate().isoformat()
+    ApiClient("partner_officer").post(f"/referrals/{ref.pk}/respond", {"result": "approved", "starts_on": today})
+    client = signed_in("office_officer")
+    assert (
+        f'action="/assistance/cases/{ref.case_id}/referral_end/"'
+        in client.get(f"/assistance/cases/{ref.case_id}/").content.decode()
+    )
+    bad = client.post(f"/assistance/cases/{ref.case_id}/referral_end/", {"referral": ref.pk, "ended_on": today})
+    assert bad.status_code == 400
+    done = client.post(
+        f"/assistance/cases/{ref.case_id}/referral_end/", {"referral": ref.pk, "ended_on": today, "reason": "已就业"}
+    )
+    assert done.status_code == 302
+    assert Referral.objects.get(pk=ref.pk).status == "ended"

@@ -27,7 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assistance import capabilities
-from assistance.forms.referrals import DecisionForm, InboxFilterForm, PartnerLinkForm, ReferralForm
+from assistance.forms.referrals import DecisionForm, EndForm, InboxFilterForm, PartnerLinkForm, ReferralForm
 from assistance.models import DEPARTMENT, MONTHLY_SCHEMES, PartnerLink, Referral, Scheme
 from assistance.partner_links import link_path
 from assistance.selectors.referrals import case_referrals, get_referral_for_user, office_contact, referrals_for
@@ -126,15 +126,24 @@ class ReferralRow:
     referral: Referral
     deadline: Deadline
     link_form: PartnerLinkForm | None
+    end_form: Form | None
 
 
-def _tab_rows(user: User, case: Case, today: dt.date) -> list[ReferralRow]:
-    may_link = case.status != Case.Status.CLOSED and areas.can(user, capabilities.MANAGE, case)
+def _end_form(referral: Referral, bound: Mapping[str, Form]) -> Form:
+    posted = bound.get("referral_end_form")
+    if posted is not None and str(posted.data.get("referral")) == str(referral.pk):
+        return posted
+    return EndForm(initial={"referral": referral.pk}, auto_id=f"id_end{referral.pk}_%s")
+
+
+def _tab_rows(user: User, case: Case, today: dt.date, bound: Mapping[str, Form]) -> list[ReferralRow]:
+    manage = case.status != Case.Status.CLOSED and areas.can(user, capabilities.MANAGE, case)
     rows = []
     for referral in case_referrals(case.pk):
         pending = referral.status in Referral.PENDING
-        form = PartnerLinkForm(initial={"referral": referral.pk}) if pending and may_link else None
-        rows.append(ReferralRow(referral, Deadline.of(referral.respond_by, running=pending, today=today), form))
+        link = PartnerLinkForm(initial={"referral": referral.pk}) if pending and manage else None
+        end = _end_form(referral, bound) if manage and referral.status in Referral.IN_FORCE else None
+        rows.append(ReferralRow(referral, Deadline.of(referral.respond_by, running=pending, today=today), link, end))
     return rows
 
 
@@ -149,7 +158,7 @@ def tab_section(request: HttpRequest, user: User, case: Case, bound: Mapping[str
         "assistance/_referrals.html",
         {
             "case": case,
-            "rows": _tab_rows(user, case, timezone.localdate()),
+            "rows": _tab_rows(user, case, timezone.localdate(), bound),
             "referral_form": form,
             "open_form": next(iter(bound), ""),
             "monthly": MONTHLY_SCHEMES,
@@ -219,8 +228,34 @@ class IssueLink:
         return message, reverse("assistance:case", args=[case.pk]) + f"#referral-{referral.pk}"
 
 
+@dataclass(frozen=True)
+class EndBenefit:
+    """终止救助: the managing office records that a benefit in force stopped (``assistance:case_referral_end``)."""
+
+    name: str = "referral_end"
+    capability: str = capabilities.MANAGE
+
+    @property
+    def form_name(self) -> str:
+        return f"{self.name}_form"
+
+    def refusal_for(self, user: User, case: Case) -> str | Promise | None:
+        return _("档案已解除。") if case.status == Case.Status.CLOSED else None
+
+    def bind(self, user: User, case: Case, data: QueryDict | None) -> Form:
+        referral = data.get("referral", "") if data is not None else ""
+        return EndForm(data, auto_id=f"id_end{referral}_%s")
+
+    def perform(self, case: Case, data: Data, by: Actor) -> tuple[str, str]:
+        referral = case.referrals.filter(pk=data["referral"]).first()
+        if referral is None:
+            raise DomainError("not_found", "not found", status=404)
+        services.end_referral(referral=referral, ended_on=data["ended_on"], reason=data["reason"], by=by)
+        return _("已记录救助终止。"), reverse("assistance:case", args=[case.pk]) + f"#referral-{referral.pk}"
+
+
 # The action forms of this part's section of the tab; each posts to assistance:case_<name> (views.case_tab).
-ACTIONS: list[Any] = [SendReferral(), IssueLink()]
+ACTIONS: list[Any] = [SendReferral(), IssueLink(), EndBenefit()]
 
 
 # --- the inbox -------------------------------------------------------------------------------------------------------
