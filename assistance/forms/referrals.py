@@ -1,4 +1,4 @@
-"""The referral part's page forms: send a referral, issue a one-time link, the department's decision (on the
+"""The referral part's page forms: send a referral, the department's decision (on the
 referral page and on the one-time-link page), the end of a benefit. The services check every rule; the forms only
 parse."""
 
@@ -35,10 +35,6 @@ class ReferralForm(forms.Form):
         to = self.fields["to"]
         assert isinstance(to, forms.ChoiceField)
         to.choices = [("", "—"), *departments]
-
-
-class PartnerLinkForm(forms.Form):
-    referral = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class DecisionForm(forms.Form):

@@ -42,7 +42,7 @@ def test_the_tab_shows_the_referrals_with_their_clock_and_the_form_to_send_one()
     assert "救助转介" in html and "最低生活保障" in html and "玄武区民政局" in html
     assert ref.respond_by.isoformat() in html
     assert f'action="/assistance/cases/{ref.case_id}/referral/"' in html
-    assert f'action="/assistance/cases/{ref.case_id}/partner_link/"' in html
+    assert f'action="/assistance/referrals/{ref.pk}/partner-link/"' in html
 
 
 def test_a_volunteer_of_the_group_reads_the_tab_without_the_forms() -> None:
@@ -85,13 +85,18 @@ def test_a_referral_to_the_wrong_department_comes_back_on_the_form() -> None:
 def test_the_link_button_shows_the_url_once() -> None:
     ref = referral()
     client = signed_in("office_officer")
-    response = client.post(f"/assistance/cases/{ref.case_id}/partner_link/", {"referral": ref.pk}, follow=True)
+    response = client.post(f"/assistance/referrals/{ref.pk}/partner-link/", follow=True)
     html = response.content.decode()
-    found = re.search(r"/assistance/partner/([A-Za-z0-9_\-]+)/", html)
+    found = re.search(r"http://testserver(/assistance/partner/([A-Za-z0-9_\-]+)/)", html)
     assert found is not None
     assert PartnerLink.objects.filter(referral=ref).count() == 1
-    assert Client().get(found.group(0)).status_code == 200
-    assert found.group(1) not in client.get(f"/assistance/cases/{ref.case_id}/").content.decode()
+    assert Client().get(found.group(1)).status_code == 200
+    assert found.group(2) not in client.get(f"/assistance/cases/{ref.case_id}/").content.decode()
+    # the department, a colleague of another office and another county may not issue one
+    assert signed_in("partner_officer").post(f"/assistance/referrals/{ref.pk}/partner-link/").status_code == 403
+    assert signed_in("office_officer_b").post(f"/assistance/referrals/{ref.pk}/partner-link/").status_code == 404
+    assert signed_in("other_county_officer").post(f"/assistance/referrals/{ref.pk}/partner-link/").status_code == 404
+    assert PartnerLink.objects.filter(referral=ref).count() == 1
 
 
 # --- the inbox --------------------------------------------------------------------------------------------------------

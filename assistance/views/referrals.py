@@ -11,12 +11,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -24,10 +25,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assistance import capabilities
-from assistance.forms.referrals import DecisionForm, EndForm, InboxFilterForm, PartnerLinkForm, ReferralForm
+from assistance.forms.referrals import DecisionForm, EndForm, InboxFilterForm, ReferralForm
 from assistance.models import DEPARTMENT, MONTHLY_SCHEMES, PartnerLink, Referral, Scheme
 from assistance.partner_links import link_path
 from assistance.selectors.referrals import case_referrals, get_referral_for_user, office_contact, referrals_for
@@ -38,7 +39,7 @@ from core.actions import ObjectPage, action_view, object_view
 from core.audit import Actor
 from core.errors import DomainError
 from core.idnumbers import mask_id_number
-from core.pages import Deadline, Filters, ListPage, audit_read, show_list
+from core.pages import Deadline, Filters, ListPage, audit_read, raise_refusal, refuse, show_list
 from directory.models import Organisation, Role, User
 from directory.pages import object_page, page_user
 
@@ -125,7 +126,7 @@ def department_choices(case: Case) -> list[tuple[str, list[tuple[str, str]]]]:
 class ReferralRow:
     referral: Referral
     deadline: Deadline
-    link_form: PartnerLinkForm | None
+    may_link: bool  # the button that issues a one-time link
     end_form: Form | None
 
 
@@ -141,7 +142,7 @@ def _tab_rows(user: User, case: Case, today: dt.date, bound: Mapping[str, Form])
     rows = []
     for referral in case_referrals(case.pk):
         pending = referral.status in Referral.PENDING
-        link = PartnerLinkForm(initial={"referral": referral.pk}) if pending and manage else None
+        link = pending and manage
         end = _end_form(referral, bound) if manage and referral.status in Referral.IN_FORCE else None
         rows.append(ReferralRow(referral, Deadline.of(referral.respond_by, running=pending, today=today), link, end))
     return rows
@@ -196,36 +197,35 @@ class SendReferral:
         return message, reverse("assistance:case", args=[case.pk]) + f"#referral-{referral.pk}"
 
 
-@dataclass(frozen=True)
-class IssueLink:
-    """生成一次性链接 for one pending referral of the case (``assistance:case_partner_link``); the URL is shown once,
-    in the message that follows. The service asks ``LINK`` of the referral; the page asks ``MANAGE`` of the case
-    (the same rule: the managing office or its county)."""
-
-    name: str = "partner_link"
-    capability: str = capabilities.MANAGE
-
-    @property
-    def form_name(self) -> str:
-        return f"{self.name}_form"
-
-    def refusal_for(self, user: User, case: Case) -> str | Promise | None:
-        return _("档案已解除。") if case.status == Case.Status.CLOSED else None
-
-    def bind(self, user: User, case: Case, data: QueryDict | None) -> Form:
-        return PartnerLinkForm(data)
-
-    def perform(self, case: Case, data: Data, by: Actor) -> tuple[str, str]:
-        referral = case.referrals.filter(pk=data["referral"]).first()
-        if referral is None:
-            raise DomainError("not_found", "not found", status=404)
-        link, token = services.issue_partner_link(referral=referral, by=by)
-        message = _("一次性链接（仅显示这一次，请复制后发给%(org)s，%(day)s 前有效）：%(url)s") % {
+@login_required
+@require_POST
+def issue_link(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """生成一次性链接 for one pending referral (the tab's button): the absolute URL is shown once, in the message the
+    tab shows next; only its hash is kept. A view of its own rather than a tab action: the URL needs the request's
+    host. The managing office only (``LINK``, else 403); out of reach 404."""
+    user = page_user(request, REFERRAL_ROLES)
+    try:
+        referral = get_referral_for_user(user, referral_id)
+    except DomainError:
+        raise Http404 from None
+    back = reverse("assistance:case", args=[referral.case_id]) + f"#referral-{referral.pk}"
+    if not areas.can(user, capabilities.LINK, referral):
+        raise PermissionDenied
+    try:
+        link, token = services.issue_partner_link(referral=referral, by=Actor.of(request))
+    except DomainError as exc:
+        raise_refusal(exc)
+        return refuse(request, exc.message, back)
+    messages.success(
+        request,
+        _("一次性链接（仅显示这一次，请复制后发给%(org)s，%(day)s 前有效）：%(url)s")
+        % {
             "org": referral.to_organisation.name,
             "day": timezone.localtime(link.expires_at).strftime("%Y-%m-%d %H:%M"),
-            "url": link_path(token),
-        }
-        return message, reverse("assistance:case", args=[case.pk]) + f"#referral-{referral.pk}"
+            "url": request.build_absolute_uri(link_path(token)),
+        },
+    )
+    return redirect(back)
 
 
 @dataclass(frozen=True)
@@ -255,7 +255,7 @@ class EndBenefit:
 
 
 # The action forms of this part's section of the tab; each posts to assistance:case_<name> (views.case_tab).
-ACTIONS: list[Any] = [SendReferral(), IssueLink(), EndBenefit()]
+ACTIONS: list[Any] = [SendReferral(), EndBenefit()]
 
 
 # --- the inbox -------------------------------------------------------------------------------------------------------
@@ -580,5 +580,6 @@ urlpatterns: list[URLPattern] = [
     path("referrals/", inbox, name="referrals"),
     path("referrals/<int:referral_id>/", object_view(REFERRAL_PAGE), name="referral"),
     path("referrals/<int:referral_id>/respond/", action_view(REFERRAL_PAGE, Respond()), name="referral_respond"),
+    path("referrals/<int:referral_id>/partner-link/", issue_link, name="referral_link"),
     path("partner/<str:token>/", partner_link, name="partner_link"),
 ]
