@@ -14,9 +14,12 @@ from assistance.models import Referral, Scheme
 Choices = list[tuple[str, Any]]
 
 
-def _date(label: Any, *, required: bool = False) -> forms.DateField:
+def _date(label: Any, *, required: bool = False, help_text: Any = "") -> forms.DateField:
     return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
 
@@ -45,8 +48,8 @@ class DecisionForm(forms.Form):
     )
     reference = forms.CharField(label=_("文号"), max_length=64, required=False)
     amount = forms.CharField(label=_("金额（元）"), max_length=20, required=False, help_text=_("按月发放的为月金额。"))
-    starts_on = _date(_("起始日期"))
-    review_on = _date(_("复审日期"))
+    starts_on = _date(_("起始日期"), help_text=_("批准时必填：救助开始发放的日期。"))
+    review_on = _date(_("复审日期"), help_text=_("须晚于起始日期；到期系统提醒复审。"))
     reason = forms.CharField(
         label=_("理由"),
         max_length=500,
