@@ -8,7 +8,9 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from anbang.testing import ApiClient, checked_in_case, make_id_number, persona
@@ -203,3 +205,18 @@ def test_the_office_ends_a_benefit_from_the_tab() -> None:
     )
     assert done.status_code == 302
     assert Referral.objects.get(pk=ref.pk).status == "ended"
+
+
+def test_the_inbox_reads_a_fixed_number_of_queries_whatever_its_length() -> None:
+    client = signed_in("partner_officer")
+    referral()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/assistance/referrals/").status_code == 200
+        return len(captured)
+
+    one = queries()
+    for seq in (211, 231, 251):
+        referral(checked_in_case(person={"name": f"测试{seq}", "id_number": make_id_number(seq=seq)}))
+    assert queries() == one
