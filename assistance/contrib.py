@@ -11,10 +11,11 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from assistance import capabilities, links
+from assistance import capabilities, jobs, links, worklist
 from assistance.parameters import PARAMETERS
 from cases.hooks import CASE_EVENT_DETAILS, CASE_TABS
 from core.areas import Area, DemoStep, HomeCard, Job, NavEntry, WorklistKind
+from directory.models import Role
 from handover.hooks import NOTICE_SECTIONS
 
 # --- intake: pre-release education, briefing at check-in, needs assessment -------------------------------------------
@@ -25,11 +26,52 @@ INTAKE_LABELS: dict[str, Any] = {
 }
 
 # --- referrals: to partner departments, their decisions, one-time partner links, the nightly scan ---------------------
-REFERRAL_NAV: list[NavEntry] = []
-REFERRAL_CARDS: list[HomeCard] = []
-REFERRAL_WORKLIST: list[WorklistKind] = []
-REFERRAL_JOBS: list[Job] = []
-REFERRAL_LABELS: dict[str, Any] = {}
+REFERRAL_NAV: list[NavEntry] = [
+    NavEntry(_("救助转介"), "assistance:referrals", frozenset({Role.PARTNER_OFFICER}), order=210),
+    NavEntry(
+        _("救助转介"),
+        "assistance:referrals",
+        frozenset({Role.OFFICE_OFFICER, Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PROVINCE_OFFICER}),
+        order=250,
+    ),
+]
+REFERRAL_CARDS: list[HomeCard] = [
+    # replaces the card the directory announced for the partner officer's home
+    HomeCard(
+        "assistance.referrals",
+        Role.PARTNER_OFFICER,
+        _("待办转介"),
+        _("转介到本部门、7 日内到期或已逾期的事项。"),
+        url_name="assistance:referrals",
+        worklist="assistance.referrals_incoming",
+        order=10,
+    ),
+    HomeCard(
+        "assistance.referrals",
+        Role.OFFICE_OFFICER,
+        _("转介跟进"),
+        _("协作部门逾期未回复的转介，和到期待复审的救助。"),
+        url_name="assistance:referrals",
+        worklist="assistance.referrals_outgoing",
+        order=40,
+    ),
+]
+REFERRAL_WORKLIST: list[WorklistKind] = list(worklist.WORKLIST)
+# after the case scan: a case it closes tonight keeps its referrals' history, and the county sees both in the morning
+REFERRAL_JOBS: list[Job] = [Job("referral_deadlines", jobs.referral_deadlines, after=("case_deadlines",))]
+REFERRAL_LABELS: dict[str, Any] = {
+    "case.referral_submitted": _("发出救助转介"),
+    "case.referral_under_review": _("转介受理审核"),
+    "case.referral_approved": _("转介获批准"),
+    "case.referral_rejected": _("转介未获批准"),
+    "case.referral_review_due": _("救助到期待复审"),
+    "case.referral_ended": _("救助终止"),
+    "case.referral_escalated": _("转介逾期督办"),
+    "case.partner_link_issued": _("生成协作部门一次性链接"),
+    "referral.link_opened": _("打开协作部门一次性链接"),
+    "referral.link_decided": _("经一次性链接记录转介决定"),
+    "referral.scan": _("转介期限扫描"),
+}
 
 # --- employment and the aid ledger ------------------------------------------------------------------------------------
 EMPLOYMENT_LABELS: dict[str, Any] = {
