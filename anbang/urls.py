@@ -17,5 +17,5 @@ urlpatterns = [
     path("handover/", include("handover.urls")),
     path("stats/", include("stats.urls")),
     path("cases/", include("cases.urls")),
-    path("assistance/", include("assistance.urls")),
+    path("", include("assistance.urls")),  # /cases/<id>/assistance/ and /assistance/
 ]

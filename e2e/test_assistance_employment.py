@@ -39,7 +39,7 @@ def test_employment_and_the_aid_ledger_on_the_assistance_tab(visit: Visit, phone
     expect(page.locator("h1")).to_contain_text(name)
     case_id = int(re.search(r"/cases/(\d+)/", page.url).group(1))  # type: ignore[union-attr]
     page.locator(".cs-tabs").get_by_role("link", name="救助与就业").click()
-    page.wait_for_url(re.compile(rf"/assistance/cases/{case_id}/$"))
+    page.wait_for_url(re.compile(rf"/cases/{case_id}/assistance/$"))
     expect(page.locator("#employment-title")).to_have_text("就业帮扶")
     visit.screenshot("assistance-employment-tab")
 
@@ -104,7 +104,7 @@ def test_employment_and_the_aid_ledger_on_the_assistance_tab(visit: Visit, phone
 
     # 7. the tab on a phone: one column, nothing sticks out sideways
     phone.sign_in("office_officer")
-    phone.open(f"/assistance/cases/{case_id}/")
+    phone.open(f"/cases/{case_id}/assistance/")
     expect(phone.page.locator("#employment-title")).to_have_text("就业帮扶")
     assert phone.fits_width()
     phone.screenshot("phone-assistance-employment-tab")

@@ -27,7 +27,7 @@ def test_a_dibao_referral_approved_through_a_one_time_link(visit: Visit, phone: 
     name = first.inner_text().strip()
     first.click()
     case_id = int(re.search(r"/cases/(\d+)/", page.url).group(1))  # type: ignore[union-attr]
-    visit.open(f"/assistance/cases/{case_id}/")
+    visit.open(f"/cases/{case_id}/assistance/")
     expect(page.locator("h1")).to_contain_text(name)
     section = page.locator("#referrals")
     expect(section.locator("h2")).to_have_text("救助转介")
@@ -86,7 +86,7 @@ def test_a_dibao_referral_approved_through_a_one_time_link(visit: Visit, phone: 
     expect(phone.page.locator("h1")).to_have_text("链接已失效")
 
     # 7. the officer sees the approval on the tab, and in the outgoing inbox
-    visit.open(f"/assistance/cases/{case_id}/")
+    visit.open(f"/cases/{case_id}/assistance/")
     approved = page.locator(".as-referral", has_text="最低生活保障").first
     expect(approved).to_contain_text("已批准")
     expect(approved).to_contain_text("860.00")

@@ -21,12 +21,12 @@ def signed_in(username: str) -> Client:
 def test_it_adds_the_assistance_tab_to_the_case_page_of_those_who_may_read_it() -> None:
     case = checked_in_case()
     html = signed_in("office_officer").get(f"/cases/{case.pk}/").content.decode()
-    assert f'href="/assistance/cases/{case.pk}/"' in html and "救助与就业" in html
+    assert f'href="/cases/{case.pk}/assistance/"' in html and "救助与就业" in html
 
 
 def test_it_shows_the_tab_with_the_case_head_and_the_current_tab_marked() -> None:
     case = checked_in_case()
-    response = signed_in("office_officer").get(f"/assistance/cases/{case.pk}/")
+    response = signed_in("office_officer").get(f"/cases/{case.pk}/assistance/")
     html = response.content.decode()
     assert response.status_code == 200
     assert case.person.name in html
@@ -38,4 +38,4 @@ def test_it_shows_the_tab_with_the_case_head_and_the_current_tab_marked() -> Non
 @pytest.mark.parametrize("username", ["other_county_officer", "police_officer", "partner_officer"])
 def test_it_answers_404_to_those_outside_the_case_or_its_assistance(username: str) -> None:
     case = checked_in_case(key_target=True)
-    assert signed_in(username).get(f"/assistance/cases/{case.pk}/").status_code == 404
+    assert signed_in(username).get(f"/cases/{case.pk}/assistance/").status_code == 404

@@ -37,13 +37,13 @@ def signed_in(username: str) -> Client:
 
 
 def tab(username: str, case: Case) -> str:
-    response = signed_in(username).get(f"/assistance/cases/{case.pk}/")
+    response = signed_in(username).get(f"/cases/{case.pk}/assistance/")
     assert response.status_code == 200
     return response.content.decode()
 
 
 def offered(html: str, case: Case) -> set[str]:
-    return {name for name in FORMS if f'action="/assistance/cases/{case.pk}/{name}/"' in html}
+    return {name for name in FORMS if f'action="/cases/{case.pk}/assistance/{name}/"' in html}
 
 
 def aid(case: Case, amount: str = "300.00", purpose: str = "春节慰问") -> AidEntry:
@@ -107,7 +107,7 @@ def test_it_offers_no_form_on_a_closed_case(case: Case) -> None:
     )
     assert offered(tab("office_officer", case), case) == set()
     response = signed_in("office_officer").post(
-        f"/assistance/cases/{case.pk}/aid/",
+        f"/cases/{case.pk}/assistance/aid/",
         {"kind": "cash", "amount": "10", "given_on": timezone.localdate().isoformat(), "purpose": "x"},
     )
     assert response.status_code == 302 and not AidEntry.objects.exists()
@@ -115,7 +115,7 @@ def test_it_offers_no_form_on_a_closed_case(case: Case) -> None:
 
 def test_it_shows_the_profile_with_the_pension_record_and_fills_its_form(case: Case) -> None:
     response = signed_in("office_officer").post(
-        f"/assistance/cases/{case.pk}/employment_profile/",
+        f"/cases/{case.pk}/assistance/employment_profile/",
         {
             "skills": "叉车；电焊",
             "certificates": "焊工证",
@@ -136,18 +136,18 @@ def test_it_shows_the_profile_with_the_pension_record_and_fills_its_form(case: C
 
 def test_it_records_a_service_from_the_tab(case: Case) -> None:
     response = signed_in("office_officer").post(
-        f"/assistance/cases/{case.pk}/employment_service/",
+        f"/cases/{case.pk}/assistance/employment_service/",
         {"kind": "training", "on": days_ago(2), "course": "中式烹调", "hours": "80"},
     )
     assert response.status_code == 302
-    assert response["Location"] == f"/assistance/cases/{case.pk}/#employment"
+    assert response["Location"] == f"/cases/{case.pk}/assistance/#employment"
     assert EmploymentService.objects.get(case=case).course == "中式烹调"
     assert "职业技能培训" in tab("office_officer", case)
 
 
 def test_it_records_a_placement_from_the_tab_and_the_case_page_shows_employed(case: Case) -> None:
     response = signed_in("office_officer").post(
-        f"/assistance/cases/{case.pk}/placement/",
+        f"/cases/{case.pk}/assistance/placement/",
         {"employer": "某餐饮公司", "job": "厨师", "started_on": days_ago(5), "contract_months": "12"},
     )
     assert response.status_code == 302
@@ -158,7 +158,7 @@ def test_it_records_a_placement_from_the_tab_and_the_case_page_shows_employed(ca
 
 def test_it_puts_a_placement_before_release_back_on_the_form_naming_the_day(case: Case) -> None:
     response = signed_in("office_officer").post(
-        f"/assistance/cases/{case.pk}/placement/",
+        f"/cases/{case.pk}/assistance/placement/",
         {"employer": "某餐饮公司", "job": "厨师", "started_on": days_ago(101), "contract_months": "12"},
     )
     assert response.status_code == 400
@@ -174,7 +174,7 @@ def test_it_ends_a_placement_through_its_own_form(case: Case) -> None:
     html = tab("office_officer", case)
     assert f'name="placement" value="{placement_id}"' in html
     response = signed_in("office_officer").post(
-        f"/assistance/cases/{case.pk}/placement_end/",
+        f"/cases/{case.pk}/assistance/placement_end/",
         {"placement": str(placement_id), "ended_on": days_ago(1), "reason": "合同到期"},
     )
     assert response.status_code == 302
@@ -189,7 +189,7 @@ def test_it_ends_a_placement_through_its_own_form(case: Case) -> None:
 def test_it_shows_a_failed_end_on_the_placement_it_was_for(case: Case) -> None:
     placement_id = place(case).json()["id"]
     response = signed_in("office_officer").post(
-        f"/assistance/cases/{case.pk}/placement_end/",
+        f"/cases/{case.pk}/assistance/placement_end/",
         {"placement": str(placement_id), "ended_on": days_ago(1), "reason": ""},
     )
     assert response.status_code == 400
@@ -201,7 +201,7 @@ def test_it_shows_a_failed_end_on_the_placement_it_was_for(case: Case) -> None:
 def test_it_puts_a_bad_amount_next_to_its_field_with_nothing_written(case: Case) -> None:
     for amount in ("-50", "0", "12.345", "abc"):
         response = signed_in("office_officer").post(
-            f"/assistance/cases/{case.pk}/aid/",
+            f"/cases/{case.pk}/assistance/aid/",
             {"kind": "cash", "amount": amount, "given_on": timezone.localdate().isoformat(), "purpose": "慰问"},
         )
         assert response.status_code == 400
@@ -214,7 +214,7 @@ def test_it_puts_a_bad_amount_next_to_its_field_with_nothing_written(case: Case)
 
 def test_it_records_a_hand_out_from_the_tab_and_shows_the_total(case: Case) -> None:
     response = signed_in("office_officer").post(
-        f"/assistance/cases/{case.pk}/aid/",
+        f"/cases/{case.pk}/assistance/aid/",
         {
             "kind": "in_kind",
             "amount": "120.5",
@@ -233,7 +233,7 @@ def test_it_answers_403_to_a_reader_posting_the_ledger_form(case: Case, username
     join_group(case, "volunteer")
     join_group(case, "social_worker")
     response = signed_in(username).post(
-        f"/assistance/cases/{case.pk}/aid/",
+        f"/cases/{case.pk}/assistance/aid/",
         {"kind": "cash", "amount": "10", "given_on": timezone.localdate().isoformat(), "purpose": "x"},
     )
     assert response.status_code == 403 and not AidEntry.objects.exists()
@@ -241,7 +241,7 @@ def test_it_answers_403_to_a_reader_posting_the_ledger_form(case: Case, username
 
 def test_it_answers_404_to_another_county_posting_a_form(case: Case) -> None:
     response = signed_in("other_county_officer").post(
-        f"/assistance/cases/{case.pk}/employment_service/", {"kind": "guidance", "on": days_ago(1)}
+        f"/cases/{case.pk}/assistance/employment_service/", {"kind": "guidance", "on": days_ago(1)}
     )
     assert response.status_code == 404 and not EmploymentService.objects.exists()
 
@@ -259,11 +259,11 @@ def test_it_shows_the_insurance_referrals_read_only(case: Case) -> None:
 def test_it_shows_the_timeline_details_of_the_employment_rows(case: Case) -> None:
     client = signed_in("office_officer")
     client.post(
-        f"/assistance/cases/{case.pk}/employment_service/",
+        f"/cases/{case.pk}/assistance/employment_service/",
         {"kind": "job_referral", "on": days_ago(2), "provider": "区就业中心"},
     )
     client.post(
-        f"/assistance/cases/{case.pk}/employment_profile/",
+        f"/cases/{case.pk}/assistance/employment_profile/",
         {"schooling": "senior", "pension_scheme": "resident"},
     )
     html = client.get(f"/cases/{case.pk}/").content.decode()

@@ -168,36 +168,36 @@ def test_it_shows_the_education_of_the_cases_notice_on_the_tab() -> None:
     case = checked_in_case()
     assert case.notice is not None
     educate(case.notice, courses=[Course("social_adaptation", TODAY, 12)])
-    html = signed_in("office_officer").get(f"/assistance/cases/{case.pk}/").content.decode()
+    html = signed_in("office_officer").get(f"/cases/{case.pk}/assistance/").content.decode()
     assert "社会适应性教育" in html and "住房、债务" in html
 
 
 def test_it_records_a_briefing_from_the_tab_and_shows_it() -> None:
     case = checked_in_case()
     client = signed_in("office_officer")
-    response = client.post(f"/assistance/cases/{case.pk}/briefing/", briefing_post())
-    assert response.status_code == 302 and response["Location"] == f"/assistance/cases/{case.pk}/"
+    response = client.post(f"/cases/{case.pk}/assistance/briefing/", briefing_post())
+    assert response.status_code == 302 and response["Location"] == f"/cases/{case.pk}/assistance/"
     briefing = Briefing.objects.get(case=case)
     assert briefing.schemes == ["dibao", "medical_aid"] and briefing.acknowledged
-    html = client.get(f"/assistance/cases/{case.pk}/").content.decode()
+    html = client.get(f"/cases/{case.pk}/assistance/").content.decode()
     assert "最低生活保障、医疗救助" in html and "已确认" in html
 
 
 def test_it_records_an_assessment_from_the_tab_and_shows_the_hints_with_their_rules() -> None:
     case = checked_in_case()
     client = signed_in("office_officer")
-    response = client.post(f"/assistance/cases/{case.pk}/needs_assessment/", assessment_post())
+    response = client.post(f"/cases/{case.pk}/assistance/needs_assessment/", assessment_post())
     assert response.status_code == 302
     row = NeedsAssessment.objects.get(case=case)
     assert [h["scheme"] for h in row.hints] == ["dibao", "employment_aid"]
-    html = client.get(f"/assistance/cases/{case.pk}/").content.decode()
+    html = client.get(f"/cases/{case.pk}/assistance/").content.decode()
     assert "人均月收入 300.00 元，低于本地低保标准 600 元" in html and "就业援助" in html
 
 
 def test_it_shows_a_bad_assessment_again_with_its_errors_and_writes_nothing() -> None:
     case = checked_in_case()
     response = signed_in("office_officer").post(
-        f"/assistance/cases/{case.pk}/needs_assessment/", assessment_post(income_monthly="-5", household_size="0")
+        f"/cases/{case.pk}/assistance/needs_assessment/", assessment_post(income_monthly="-5", household_size="0")
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -209,7 +209,7 @@ def test_it_puts_the_services_refusal_on_the_briefing_form() -> None:
     case = checked_in_case()
     long_ago = (TODAY - dt.timedelta(days=30)).isoformat()
     response = signed_in("office_officer").post(
-        f"/assistance/cases/{case.pk}/briefing/", briefing_post(briefed_on=long_ago)
+        f"/cases/{case.pk}/assistance/briefing/", briefing_post(briefed_on=long_ago)
     )
     assert response.status_code == 400
     assert 'id="briefing" open' in response.content.decode()
@@ -221,10 +221,10 @@ def test_it_shows_the_tab_read_only_to_those_who_may_only_read() -> None:
     record_briefing(
         case=case, briefed_on=TODAY, schemes=["tekun"], acknowledged=False, by=Actor(persona("office_officer"))
     )
-    html = signed_in("city_officer").get(f"/assistance/cases/{case.pk}/").content.decode()
+    html = signed_in("city_officer").get(f"/cases/{case.pk}/assistance/").content.decode()
     assert "特困人员救助供养" in html and "未确认" in html
     assert "保存告知" not in html and "保存评估" not in html
-    assert signed_in("city_officer").post(f"/assistance/cases/{case.pk}/briefing/", briefing_post()).status_code == 403
+    assert signed_in("city_officer").post(f"/cases/{case.pk}/assistance/briefing/", briefing_post()).status_code == 403
     assert Briefing.objects.count() == 1
 
 
@@ -232,8 +232,8 @@ def test_it_offers_no_forms_on_a_closed_case() -> None:
     case = checked_in_case()
     cases.close_case(case=case, reason="died", closed_on=TODAY, by=Actor(persona("office_officer")))
     client = signed_in("office_officer")
-    assert "保存告知" not in client.get(f"/assistance/cases/{case.pk}/").content.decode()
-    response = client.post(f"/assistance/cases/{case.pk}/briefing/", briefing_post())
+    assert "保存告知" not in client.get(f"/cases/{case.pk}/assistance/").content.decode()
+    response = client.post(f"/cases/{case.pk}/assistance/briefing/", briefing_post())
     assert response.status_code == 302 and not Briefing.objects.exists()
 
 
@@ -251,7 +251,7 @@ def test_it_shows_the_latest_assessments_first_and_a_few() -> None:
             has_supporter=True,
             by=by,
         )
-    html = signed_in("office_officer").get(f"/assistance/cases/{case.pk}/").content.decode()
+    html = signed_in("office_officer").get(f"/cases/{case.pk}/assistance/").content.decode()
     assert html.index("家庭月收入 400.00 元") < html.index("家庭月收入 300.00 元")
     assert "家庭月收入 100.00 元" not in html and "只显示最近 3 次评估" in html
 
@@ -277,4 +277,4 @@ def test_it_details_its_rows_on_the_case_timeline() -> None:
 
 def test_it_shows_the_notice_education_through_the_case_only_to_readers() -> None:
     case: Case = checked_in_case(key_target=True)
-    assert signed_in("police_officer").get(f"/assistance/cases/{case.pk}/").status_code == 404
+    assert signed_in("police_officer").get(f"/cases/{case.pk}/assistance/").status_code == 404

@@ -40,10 +40,10 @@ def referral(case: Case | None = None, scheme: str = "dibao") -> Referral:
 
 def test_the_tab_shows_the_referrals_with_their_clock_and_the_form_to_send_one() -> None:
     ref = referral()
-    html = signed_in("office_officer").get(f"/assistance/cases/{ref.case_id}/").content.decode()
+    html = signed_in("office_officer").get(f"/cases/{ref.case_id}/assistance/").content.decode()
     assert "救助转介" in html and "最低生活保障" in html and "玄武区民政局" in html
     assert ref.respond_by.isoformat() in html
-    assert f'action="/assistance/cases/{ref.case_id}/referral/"' in html
+    assert f'action="/cases/{ref.case_id}/assistance/referral/"' in html
     assert f'action="/assistance/referrals/{ref.pk}/partner-link/"' in html
 
 
@@ -52,11 +52,11 @@ def test_a_volunteer_of_the_group_reads_the_tab_without_the_forms() -> None:
     ApiClient("office_officer").post(
         f"/cases/{ref.case_id}/group", {"part": "volunteer", "name": "志愿者", "username": "volunteer"}
     )
-    html = signed_in("volunteer").get(f"/assistance/cases/{ref.case_id}/").content.decode()
+    html = signed_in("volunteer").get(f"/cases/{ref.case_id}/assistance/").content.decode()
     assert "最低生活保障" in html
     assert "/referral/" not in html and "partner_link" not in html
     post = signed_in("volunteer").post(
-        f"/assistance/cases/{ref.case_id}/referral/", {"scheme": "tekun", "to": "MZ320102", "reason": "x"}
+        f"/cases/{ref.case_id}/assistance/referral/", {"scheme": "tekun", "to": "MZ320102", "reason": "x"}
     )
     assert post.status_code == 403
 
@@ -65,11 +65,11 @@ def test_the_office_sends_a_referral_from_the_tab() -> None:
     case = checked_in_case()
     client = signed_in("office_officer")
     response = client.post(
-        f"/assistance/cases/{case.pk}/referral/", {"scheme": "dibao", "to": "MZ320102", "reason": "家庭困难"}
+        f"/cases/{case.pk}/assistance/referral/", {"scheme": "dibao", "to": "MZ320102", "reason": "家庭困难"}
     )
     assert response.status_code == 302
     ref = Referral.objects.get(case=case)
-    assert response["Location"].endswith(f"/assistance/cases/{case.pk}/#referral-{ref.pk}")
+    assert response["Location"].endswith(f"/cases/{case.pk}/assistance/#referral-{ref.pk}")
     page = client.get(response["Location"]).content.decode()
     assert "已向玄武区民政局转介最低生活保障" in page
 
@@ -77,7 +77,7 @@ def test_the_office_sends_a_referral_from_the_tab() -> None:
 def test_a_referral_to_the_wrong_department_comes_back_on_the_form() -> None:
     case = checked_in_case()
     response = signed_in("office_officer").post(
-        f"/assistance/cases/{case.pk}/referral/", {"scheme": "dibao", "to": "RS320102", "reason": "家庭困难"}
+        f"/cases/{case.pk}/assistance/referral/", {"scheme": "dibao", "to": "RS320102", "reason": "家庭困难"}
     )
     assert response.status_code == 422
     assert "不是主管该事项的部门" in response.content.decode() or "field-error" in response.content.decode()
@@ -93,7 +93,7 @@ def test_the_link_button_shows_the_url_once() -> None:
     assert found is not None
     assert PartnerLink.objects.filter(referral=ref).count() == 1
     assert Client().get(found.group(1)).status_code == 200
-    assert found.group(2) not in client.get(f"/assistance/cases/{ref.case_id}/").content.decode()
+    assert found.group(2) not in client.get(f"/cases/{ref.case_id}/assistance/").content.decode()
     # the department, a colleague of another office and another county may not issue one
     assert signed_in("partner_officer").post(f"/assistance/referrals/{ref.pk}/partner-link/").status_code == 403
     assert signed_in("office_officer_b").post(f"/assistance/referrals/{ref.pk}/partner-link/").status_code == 404
@@ -195,13 +195,13 @@ def test_the_office_ends_a_benefit_from_the_tab() -> None:
     ApiClient("partner_officer").post(f"/referrals/{ref.pk}/respond", {"result": "approved", "starts_on": today})
     client = signed_in("office_officer")
     assert (
-        f'action="/assistance/cases/{ref.case_id}/referral_end/"'
-        in client.get(f"/assistance/cases/{ref.case_id}/").content.decode()
+        f'action="/cases/{ref.case_id}/assistance/referral_end/"'
+        in client.get(f"/cases/{ref.case_id}/assistance/").content.decode()
     )
-    bad = client.post(f"/assistance/cases/{ref.case_id}/referral_end/", {"referral": ref.pk, "ended_on": today})
+    bad = client.post(f"/cases/{ref.case_id}/assistance/referral_end/", {"referral": ref.pk, "ended_on": today})
     assert bad.status_code == 400
     done = client.post(
-        f"/assistance/cases/{ref.case_id}/referral_end/", {"referral": ref.pk, "ended_on": today, "reason": "已就业"}
+        f"/cases/{ref.case_id}/assistance/referral_end/", {"referral": ref.pk, "ended_on": today, "reason": "已就业"}
     )
     assert done.status_code == 302
     assert Referral.objects.get(pk=ref.pk).status == "ended"

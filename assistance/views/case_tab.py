@@ -1,4 +1,4 @@
-"""The 救助与就业 tab of the case page (``/assistance/cases/<id>/``): the case's head and tab bar, then one section
+"""The 救助与就业 tab of the case page (``/cases/<id>/assistance/``): the case's head and tab bar, then one section
 per part of the work (intake: education, briefing and assessment; referrals; employment and the ledger), each with
 its action forms. The forms post to ``assistance:case_<action>`` and come back here (``core.actions``)."""
 
@@ -60,9 +60,9 @@ TAB_PAGE: ObjectPage[Case] = ObjectPage(
 )
 
 urlpatterns: list[URLPattern] = [
-    path("cases/<int:case_id>/", object_view(TAB_PAGE), name="case"),
+    path("<int:case_id>/assistance/", object_view(TAB_PAGE), name="case"),
     *(
-        path(f"cases/<int:case_id>/{action.name}/", action_view(TAB_PAGE, action), name=f"case_{action.name}")
+        path(f"<int:case_id>/assistance/{action.name}/", action_view(TAB_PAGE, action), name=f"case_{action.name}")
         for part in PARTS
         for action in part.ACTIONS
     ),
