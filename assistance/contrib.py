@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistance import capabilities, links
+from assistance import capabilities, demo, links, metrics
 from assistance.parameters import PARAMETERS
 from cases.hooks import CASE_EVENT_DETAILS, CASE_TABS
 from core.areas import Area, DemoStep, HomeCard, Job, NavEntry, WorklistKind
@@ -29,8 +29,8 @@ REFERRAL_LABELS: dict[str, Any] = {}
 EMPLOYMENT_LABELS: dict[str, Any] = {}
 
 # --- the dashboard (a metric family) and the demo --------------------------------------------------------------------
-METRICS: list[Any] = []
-DEMO: list[DemoStep] = []
+METRICS: list[Any] = [metrics.FAMILY]
+DEMO: list[DemoStep] = [DemoStep("assistance", demo.assistance_step, after=("cases",))]
 
 AREA = Area(
     name="assistance",
