@@ -375,6 +375,15 @@ class _Builder:
                 to = self._department(case, scheme)
                 if to is not None and self.rng.random() < 0.8:
                     plans.append((case, assessment, scheme, to))
+        # some people without income or support are referred for 特困供养 (few meet the hint's rule): every other
+        # temporary-aid referral of a case not referred for it already
+        tekun = {plan[0].pk for plan in plans if plan[2] == Scheme.TEKUN}
+        temporary = [i for i, plan in enumerate(plans) if plan[2] == Scheme.TEMPORARY_AID]
+        for index in temporary[::2]:
+            case, assessment, _scheme, to = plans[index]
+            if case.pk not in tekun:
+                plans[index] = (case, assessment, Scheme.TEKUN, to)
+                tekun.add(case.pk)
         # 玄武区民政局 first among the states given in turn: its inbox has pending work
         plans.sort(key=lambda plan: (plan[3].code != PARTNER_ORG, plan[0].pk))
         referrals, histories = [], []

@@ -237,9 +237,9 @@ VALUES: tuple[ValueMetric, ...] = (
     ),
     ValueMetric(
         "aid_total",
-        gettext_lazy("帮扶金额"),
+        gettext_lazy("帮扶金额（元）"),
         "the sum of the aid ledger's amounts given in the period, yuan, as a decimal string with two places",
-        in_yuan,
+        lambda value: f"{Decimal(value or 0):,.2f}",  # the unit is in the label: the key figure stays one line
         gettext_lazy("期内帮扶台账发放金额合计（实物按价值计）。"),
         figure="aid_entries",
     ),
@@ -639,7 +639,7 @@ COLUMNS = (
     Column("placements", gettext_lazy("安置"), gettext_lazy("就业")),
     Column("employment_rate", gettext_lazy("就业率"), gettext_lazy("就业")),
     Column("median_days_to_first_job", gettext_lazy("首次就业用时"), gettext_lazy("就业")),
-    Column("aid_total", gettext_lazy("金额"), gettext_lazy("帮扶台账")),
+    Column("aid_total", gettext_lazy("金额（元）"), gettext_lazy("帮扶台账")),
 )
 
 

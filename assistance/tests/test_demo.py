@@ -47,6 +47,7 @@ def test_it_builds_help_in_every_state_and_adds_nothing_the_second_time() -> Non
     referrals = Referral.objects.select_related("to_organisation")
     assert set(referrals.values_list("status", flat=True)) == set(Referral.Status.values)
     assert len(set(referrals.values_list("scheme", flat=True))) >= 5
+    assert referrals.filter(scheme__in=("dibao", "tekun"), status="approved").count() >= 2  # 低保 and 特困 in force
     assert all(r.to_organisation.kind == DEPARTMENT[r.scheme] for r in referrals)
     assert all(r.to_organisation.region_id[:6] == r.case.region_id[:6] for r in referrals.select_related("case"))
     pending = referrals.filter(status__in=Referral.PENDING)

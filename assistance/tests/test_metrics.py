@@ -369,7 +369,7 @@ def test_the_dashboard_shows_the_figures_and_links_each_number(case: Case) -> No
     kpis = {str(kpi.label): kpi for kpi in response.context["kpis"]}
     assert kpis["转介"].text == "1" and "figure=referrals" in (kpis["转介"].url or "")
     assert kpis["批准率"].text == "66.7%"  # dibao and tekun approved, temporary aid refused
-    assert kpis["帮扶金额"].text == "200.00 元"
+    assert kpis["帮扶金额（元）"].text == "200.00"
     assert kpis["决定用时中位数"].text.endswith("天")
     rows = {row.code: row for row in response.context["rows"]}
     assert set(rows) == {"320102001000", "320102002000"}

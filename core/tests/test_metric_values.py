@@ -29,7 +29,7 @@ def test_it_carries_a_familys_values_beside_its_counts_and_rates() -> None:
         "total": Decimal("9.5"),
     }
     assert figures["median_days"] == 12.5 and figures["rate"] == 0.75
-    assert METRICS.label("total") == "金额" and METRICS.label("rate") == "批准率" and METRICS.label("decided") == "已决定"
+    assert (METRICS.label("total"), METRICS.label("rate"), METRICS.label("decided")) == ("金额", "批准率", "已决定")
 
 
 def test_a_value_left_out_is_none() -> None:
