@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from assistance import capabilities, jobs, links, worklist
+from assistance import capabilities, demo, jobs, links, metrics, worklist
 from assistance.parameters import PARAMETERS
 from cases.hooks import CASE_EVENT_DETAILS, CASE_TABS
 from core.areas import Area, DemoStep, HomeCard, Job, NavEntry, WorklistKind
@@ -83,8 +83,8 @@ EMPLOYMENT_LABELS: dict[str, Any] = {
 }
 
 # --- the dashboard (a metric family) and the demo --------------------------------------------------------------------
-METRICS: list[Any] = []
-DEMO: list[DemoStep] = []
+METRICS: list[Any] = [metrics.FAMILY]
+DEMO: list[DemoStep] = [DemoStep("assistance", demo.assistance_step, after=("cases",))]
 
 AREA = Area(
     name="assistance",

@@ -4,8 +4,9 @@ A family is a set of figures asked of one population for a region subtree and a 
 notices released in a period, the register's cases on register on a day. It declares, once:
 
 - its ``Metrics``: each count (its key, label, definition in words, and the condition the family's query reads to
-  count it and to list the people behind it) and each rate (numerator ÷ denominator of two counts, the count listing
-  its shortfall, and its ``Target``, higher or lower being better);
+  count it and to list the people behind it), each rate (numerator ÷ denominator of two counts, the count listing
+  its shortfall, and its ``Target``, higher or lower being better), and each other figure (``ValueMetric``: a median,
+  a sum of money, computed by the family beside its counts, shown and answered like them);
 - its time filter (``dates``: the page's date inputs and the API's query parameters, their defaults and checks);
 - its queries (the figures of a region, of each sub-region, the rows behind a number);
 - how its dashboard shows it (table columns, key figures, charts, glossary) and its API operations.
@@ -22,10 +23,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from core.exports import ListExport
 
@@ -175,12 +178,40 @@ class RateMetric:
         return self.target.chart_value(numerator, denominator) if self.target else percent_value(numerator, denominator)
 
 
+def in_days(value: Any) -> str:
+    """A number of days (a median may end in .5), or a dash for none."""
+    if value is None:
+        return "—"
+    return gettext("%(n)s 天") % {"n": f"{value:g}" if isinstance(value, int | float) else value}
+
+
+def in_yuan(value: Any) -> str:
+    """An amount of yuan with two places and thousands separators (``12,345.00 元``)."""
+    return gettext("%(n)s 元") % {"n": f"{Decimal(value or 0):,.2f}"}
+
+
+@dataclass(frozen=True)
+class ValueMetric:
+    """A figure that is not a count (a median, a sum of money): the family computes it with its counts and passes it
+    to ``Metrics.figures_of(row, values=...)``; the dashboard shows it as a key figure or a column (``text``), the
+    API answers it as the family's schema types it. ``figure``: the list behind it (the rows it is computed from),
+    if any; a value is never the numerator or denominator of a rate."""
+
+    key: str
+    label: Label
+    definition: str  # in words, for the API schema
+    text: Callable[[Any], str] = str  # how the dashboard shows it: ``in_days``, ``in_yuan``
+    note: Label = ""  # the glossary's words
+    figure: str = ""
+
+
 @dataclass(frozen=True)
 class Metrics:
-    """A family's counts and rates, each defined once."""
+    """A family's counts and rates, each defined once, and its other figures (``values``: medians, sums)."""
 
     counts: tuple[CountMetric, ...]
     rates: tuple[RateMetric, ...]
+    values: tuple[ValueMetric, ...] = ()
 
     def __post_init__(self) -> None:
         names = {count.key for count in self.counts if count.counted}
@@ -189,6 +220,9 @@ class Metrics:
                 raise ValueError(f"rate {metric.key!r} divides counts that are not counted")
             if metric.gap not in self.figures:
                 raise ValueError(f"rate {metric.key!r} lists a shortfall that is not a list: {metric.gap!r}")
+        for value in self.values:
+            if value.figure and value.figure not in self.figures:
+                raise ValueError(f"value {value.key!r} links to a list that is not one: {value.figure!r}")
 
     @property
     def counted(self) -> tuple[CountMetric, ...]:
@@ -208,13 +242,35 @@ class Metrics:
     def is_rate(self, key: str) -> bool:
         return any(metric.key == key for metric in self.rates)
 
+    def value(self, key: str) -> ValueMetric:
+        return next(metric for metric in self.values if metric.key == key)
+
+    def is_value(self, key: str) -> bool:
+        return any(metric.key == key for metric in self.values)
+
+    def label(self, key: str) -> Label:
+        """The label of any figure: a count, a rate or a value."""
+        if self.is_rate(key):
+            return self.rate(key).label
+        if self.is_value(key):
+            return self.value(key).label
+        return self.count(key).label
+
     def figures_of(
-        self, row: Mapping[str, Any] | None, *, source: str = "", computed_at: dt.datetime | None = None
+        self,
+        row: Mapping[str, Any] | None,
+        *,
+        source: str = "",
+        computed_at: dt.datetime | None = None,
+        values: Mapping[str, Any] | None = None,
     ) -> Figures:
-        """The figures from a row of counts (an aggregate or GROUP BY row; None for nobody)."""
+        """The figures from a row of counts (an aggregate or GROUP BY row; None for nobody) and the family's
+        ``values`` (by key; a value left out is None)."""
         row = row or {}
         counts = {count.key: int(row.get(count.key) or 0) for count in self.counted}
-        return Figures(self, counts, source=source, computed_at=computed_at)
+        given = values or {}
+        extra = {metric.key: given.get(metric.key) for metric in self.values}
+        return Figures(self, counts, source=source, computed_at=computed_at, values=extra)
 
 
 @dataclass(frozen=True)
@@ -226,8 +282,11 @@ class Figures:
     counts: Mapping[str, int]
     source: str = ""
     computed_at: dt.datetime | None = None
+    values: Mapping[str, Any] = field(default_factory=dict)  # the family's ``ValueMetric`` figures, by key
 
-    def __getitem__(self, key: str) -> int | float | None:
+    def __getitem__(self, key: str) -> Any:
+        if key in self.values:
+            return self.values[key]
         if self.metrics.is_rate(key):
             metric = self.metrics.rate(key)
             return rate(self.counts[metric.numerator], self.counts[metric.denominator])
@@ -238,10 +297,11 @@ class Figures:
         metric = self.metrics.rate(key)
         return self.counts[metric.numerator], self.counts[metric.denominator]
 
-    def as_dict(self) -> dict[str, int | float | None]:
-        values: dict[str, int | float | None] = dict(self.counts)
+    def as_dict(self) -> dict[str, Any]:
+        values: dict[str, Any] = dict(self.counts)
         for metric in self.metrics.rates:
             values[metric.key] = self[metric.key]
+        values.update(self.values)
         return values
 
 

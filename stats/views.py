@@ -108,6 +108,13 @@ def cell(key: str, figures: Figures, scope: Scope) -> Cell:
         title = f"{numerator} / {denominator}" + (" · " + _("未达标") if state == "missed" else "")
         url = scope.list(metric.gap) if denominator else None
         return Cell(metric.text(numerator, denominator), url, state, title)
+    if metrics.is_value(key):
+        # a median, a sum: shown as the family formats it, linked to the rows it is computed from
+        value_metric = metrics.value(key)
+        value = figures.values.get(key)
+        # (none, or a sum of nothing: no rows behind it)
+        url = scope.list(value_metric.figure) if value_metric.figure and value not in (None, 0) else None
+        return Cell(value_metric.text(value), url, "none", "")
     number = figures.counts[key]
     return Cell(str(number), scope.list(metrics.count(key).figure) if number else None, "none", "")
 
@@ -170,7 +177,7 @@ def _kpis(family: MetricFamily, figures: Figures, scope: Scope) -> list[Kpi]:
             kpis.append(Kpi(metric.label, c.text, c.url, c.state, c.title.split(" · ")[0], target))
         else:
             detail = figure.detail(figures, scope.dates) if figure.detail else ""
-            kpis.append(Kpi(family.metrics.count(figure.key).label, c.text, c.url, "none", detail, ""))
+            kpis.append(Kpi(family.metrics.label(figure.key), c.text, c.url, "none", detail, ""))
     return kpis
 
 
