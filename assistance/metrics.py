@@ -502,6 +502,17 @@ class ListRow:
     detail: str
 
 
+def _who(case: Case) -> dict[str, Any]:
+    """The columns every list row opens with: the person (ID masked) and the office that manages the case."""
+    return {
+        "person_id": case.person_id,
+        "case_id": case.pk,
+        "name": case.person.name,
+        "id_number": mask_id_number(case.person.id_number or ""),
+        "office": case.managing_office.name,
+    }
+
+
 def _referral_row(referral: Referral) -> ListRow:
     case = referral.case
     decided = f"{referral.decided_on:%Y-%m-%d}" if referral.decided_on else ""
@@ -509,11 +520,7 @@ def _referral_row(referral: Referral) -> ListRow:
     if referral.escalated_on:
         detail = _("已督办 %(on)s") % {"on": f"{referral.escalated_on:%Y-%m-%d}"} + (f" · {detail}" if detail else "")
     return ListRow(
-        person_id=case.person_id,
-        case_id=case.pk,
-        name=case.person.name,
-        id_number=mask_id_number(case.person.id_number or ""),
-        office=case.managing_office.name,
+        **_who(case),
         item=f"{referral.get_scheme_display()} → {referral.to_organisation.name}",
         on=referral.submitted_on,
         until=referral.respond_by,
@@ -531,11 +538,7 @@ def _case_row(case: Case) -> ListRow:
         released = case.notice.released_on if case.notice else None
         detail = _("释放后 %(n)s 天首次就业") % {"n": (first - (released or case.opened_on)).days}
     return ListRow(
-        person_id=case.person_id,
-        case_id=case.pk,
-        name=case.person.name,
-        id_number=mask_id_number(case.person.id_number or ""),
-        office=case.managing_office.name,
+        **_who(case),
         item=case.get_settlement_status_display() or _("未登记安置情况"),
         on=case.opened_on,
         until=first or case.closed_on,
@@ -548,11 +551,7 @@ def _case_row(case: Case) -> ListRow:
 def _placement_row(placement: Placement) -> ListRow:
     case = placement.case
     return ListRow(
-        person_id=case.person_id,
-        case_id=case.pk,
-        name=case.person.name,
-        id_number=mask_id_number(case.person.id_number or ""),
-        office=case.managing_office.name,
+        **_who(case),
         item=f"{placement.employer} · {placement.job}",
         on=placement.started_on,
         until=placement.ended_on,
@@ -565,11 +564,7 @@ def _placement_row(placement: Placement) -> ListRow:
 def _aid_row(entry: AidEntry) -> ListRow:
     case = entry.case
     return ListRow(
-        person_id=case.person_id,
-        case_id=case.pk,
-        name=case.person.name,
-        id_number=mask_id_number(case.person.id_number or ""),
-        office=case.managing_office.name,
+        **_who(case),
         item=entry.purpose,
         on=entry.given_on,
         until=None,

@@ -417,3 +417,5 @@ class MetricFamily:
     chart: Callable[..., dict[str, Any]] = lambda *args: {}
     operations: tuple[Operation, ...] = ()
     list_export_rows: Callable[[Any], Iterable[Any]] = lambda rows: rows  # what the export's columns read
+    # the tab's place among the dashboards, lower first (the register's own families: 100, 200; the areas': 500)
+    order: int = 500

@@ -24,6 +24,7 @@ def test_it_runs_the_areas_demo_steps_in_their_declared_order() -> None:
         "directory",
         "handover",
         "cases",
+        "assistance",
         "register_rollups",
         "sign_ins",
     ]

@@ -14,8 +14,9 @@ from core.metrics import MetricFamily
 
 
 def families() -> list[MetricFamily]:
-    """The families with a dashboard, in the order the areas registered them (the order of the tabs)."""
-    return [family for family in registry.metric_families() if isinstance(family, MetricFamily)]
+    """The families with a dashboard, in the order of their tabs (``order``, then as the areas registered them)."""
+    found = [family for family in registry.metric_families() if isinstance(family, MetricFamily)]
+    return sorted(found, key=lambda family: family.order)
 
 
 def family(key: str) -> MetricFamily:

@@ -354,6 +354,7 @@ OPERATIONS = (
 
 
 FAMILY = MetricFamily(
+    order=100,
     key="handover",
     label=gettext_lazy("衔接情况"),
     title=gettext_lazy("衔接情况统计"),

@@ -397,6 +397,7 @@ OPERATIONS = (
 
 
 FAMILY = MetricFamily(
+    order=200,
     key="register",
     label=gettext_lazy("在册帮教"),
     title=gettext_lazy("在册帮教统计"),
