@@ -32,6 +32,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from assistance import eligibility
 from assistance.models import (
     DEPARTMENT,
     MONTHLY_SCHEMES,
@@ -47,12 +48,14 @@ from assistance.models import (
     ReleaseEducation,
     Scheme,
 )
+from assistance.services.referrals import response_deadline
 from cases.models import Case, CaseEvent, SettlementRecord
 from core.areas import DemoContext
 from core.audit import Actor
 from core.workdays import add_working_days
 from directory import services as directory_services
-from directory.models import Organisation, User
+from directory.models import Organisation, PolicyValue, Region, User
+from directory.policy import set_policy_value
 from handover.models import NoticeEvent, ReleaseNotice
 
 K = Organisation.Kind
@@ -186,10 +189,30 @@ def _by(name: str) -> list[tuple[str, int]]:
     return sorted(Counter(Referral.objects.values_list(name, flat=True)).items())
 
 
+# The local 低保 lines the demo's regions use (synthetic figures of the order of Jiangsu's 2025 lines), set as
+# policy values of their cities from 2025-07-01, so the assessments' hints read them as an office's would.
+DIBAO_LINES = {"320100000000": 1110, "320500000000": 1095}
+DIBAO_LINES_FROM = dt.date(2025, 7, 1)
+
+
+def ensure_dibao_lines() -> None:
+    for city, line in DIBAO_LINES.items():
+        if not PolicyValue.objects.filter(name="dibao_line_monthly", region_id=city).exists():
+            set_policy_value(
+                name="dibao_line_monthly",
+                region=Region.objects.get(code=city),
+                value=line,
+                effective_from=DIBAO_LINES_FROM,
+                note="演示数据：本市城乡低保标准",
+                by=Actor.system(),
+            )
+
+
 def build_assistance_demo(*, seed: int = 2026) -> dict[str, float]:
     """Build the demo (see the module docstring) unless it is there; the counts, ``created`` 1 or 0 and ``seconds``."""
     started = time.perf_counter()
     ensure_bureaus()
+    ensure_dibao_lines()
     if already_built():
         return {**counts(), "created": 0, "seconds": 0}
     with transaction.atomic():
@@ -206,6 +229,7 @@ class _Builder:
         self.rows = _Rows()
         self.minute = 0
         self.turn = 0
+        self.policies: dict[tuple[str, dt.date], eligibility.Policy] = {}
 
     # --- helpers ---
 
@@ -293,25 +317,21 @@ class _Builder:
         ReleaseEducation.objects.bulk_create(rows)
 
     def _hints(self, case: Case, assessment: NeedsAssessment) -> list[dict[str, str]]:
-        hints = []
-        per_head = assessment.income_monthly / assessment.household_size
-        line = Decimal("1110.00") if case.region_id.startswith("3201") else Decimal("1095.00")
-        if per_head < line:
-            hints.append(
-                {"scheme": "dibao", "rule": f"家庭人均月收入 {per_head:.2f} 元，低于当地最低生活保障标准 {line} 元"}
-            )
-        old_or_young = (
-            assessment.age >= 60 or assessment.age < 16 or (assessment.disability and not assessment.can_work)
+        # the service's own rules over the policy in force (the local 低保 lines the demo sets, ensure_dibao_lines)
+        key = (case.region_id, assessment.assessed_on)
+        if key not in self.policies:
+            self.policies[key] = eligibility.policy_for(region=case.region_id, on=assessment.assessed_on)
+        needs = eligibility.Needs(
+            age=assessment.age,
+            income_monthly=assessment.income_monthly,
+            household_size=assessment.household_size,
+            can_work=assessment.can_work,
+            disability=assessment.disability,
+            has_supporter=assessment.has_supporter,
+            sudden_hardship=assessment.sudden_hardship,
+            unemployed=assessment.unemployed,
         )
-        if old_or_young and assessment.income_monthly == 0 and not assessment.has_supporter:
-            hints.append(
-                {"scheme": "tekun", "rule": "年满60周岁或未满16周岁或因残疾丧失劳动能力，无收入且无有能力的法定义务人"}
-            )
-        if assessment.sudden_hardship:
-            hints.append({"scheme": "temporary_aid", "rule": "遭遇突发性、临时性困难，基本生活暂时无法保障"})
-        if 16 <= assessment.age < 60 and assessment.can_work and assessment.unemployed:
-            hints.append({"scheme": "employment_aid", "rule": "处于劳动年龄、有劳动能力且处于失业状态"})
-        return hints
+        return [hint.as_dict() for hint in eligibility.hints(needs, self.policies[key])]
 
     def _briefings_and_assessments(self, cases: list[Case]) -> list[tuple[Case, NeedsAssessment]]:
         briefings, assessments, assessed = [], [], []
@@ -448,7 +468,7 @@ class _Builder:
             submitted = self.day_between(first, self.today - dt.timedelta(days=15))
         if submitted < first or submitted > self.today:
             return None, []
-        respond_by = submitted if urgent else add_working_days(submitted, days)
+        respond_by = response_deadline(scheme=scheme, urgent=urgent, start=submitted, region=case.region_id)
         referral = Referral(
             case=case,
             scheme=scheme,
