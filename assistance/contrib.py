@@ -65,6 +65,7 @@ REFERRAL_LABELS: dict[str, Any] = {
     "case.referral_approved": _("转介获批准"),
     "case.referral_rejected": _("转介未获批准"),
     "case.referral_review_due": _("救助到期待复审"),
+    "case.referral_renewed": _("复审后继续享受救助"),
     "case.referral_ended": _("救助终止"),
     "case.referral_escalated": _("转介逾期督办"),
     "case.partner_link_issued": _("生成协作部门一次性链接"),

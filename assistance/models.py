@@ -159,7 +159,8 @@ class Referral(models.Model):
     """救助转介: the office asks a department for a scheme; the department answers by ``respond_by``.
 
     ``submitted → under_review → approved | rejected``; an approved benefit becomes ``review_due`` on its review
-    date and ``ended`` when it stops."""
+    date, ``approved`` again when the department's review continues it (a renewal, with the next review date), and
+    ``ended`` when it stops."""
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("已转介")
@@ -239,6 +240,7 @@ class ReferralEvent(EventRow):
         APPROVED = "approved", _("批准")
         REJECTED = "rejected", _("不予批准")
         REVIEW_DUE = "review_due", _("到期复审")
+        RENEWED = "renewed", _("复审后继续享受")
         ENDED = "ended", _("终止")
         ESCALATED = "escalated", _("逾期督办")
         LINK_ISSUED = "link_issued", _("生成协作链接")

@@ -1,7 +1,7 @@
 """The referrals on the worklist of both sides (issue 11 §4): the department's referrals to decide (due within a
-week, or overdue), the sending office's overdue referrals and benefits due for review, and the county's escalated
-referrals. Each kind is one query scoped with ``Referral.objects.visible_to``: the worklist lists its rows and the
-home card counts them."""
+week, or overdue) and its benefits due for review, the sending office's overdue referrals and benefits due for
+review, and the county's escalated referrals. Each kind is one query scoped with ``Referral.objects.visible_to``:
+the worklist lists its rows and the home card counts them."""
 
 from __future__ import annotations
 
@@ -48,6 +48,29 @@ def to_decide_item(referral: Referral, on: dt.date) -> WorkItem:
         _("Decide the %(scheme)s referral of %(name)s")
         % {"scheme": Scheme(referral.scheme).label, "name": referral.case.person.name},
         reverse("assistance:referral", args=[referral.pk]),
+        {"case_id": referral.case_id, "referral_id": referral.pk},
+    )
+
+
+def to_review(user: User, on: dt.date) -> QuerySet[Referral]:
+    """待复审: the benefits the department granted whose review date has come (the nightly scan set them
+    ``review_due``); the department continues them (renew) or ends them on the referral page."""
+    if not user.organisation_id:
+        return Referral.objects.none()
+    return (
+        _rows(user)
+        .filter(to_organisation_id=user.organisation_id, status=Referral.Status.REVIEW_DUE)
+        .order_by("review_on", "id")
+    )
+
+
+def to_review_item(referral: Referral, on: dt.date) -> WorkItem:
+    return WorkItem(
+        "referral_review_to_do",
+        referral.review_on,
+        True,
+        _("%(name)s的%(scheme)s待复审") % {"scheme": Scheme(referral.scheme).label, "name": referral.case.person.name},
+        reverse("assistance:referral", args=[referral.pk]) + "#renew",
         {"case_id": referral.case_id, "referral_id": referral.pk},
     )
 
@@ -112,6 +135,15 @@ WORKLIST = [
         to_decide_item,
         action=gettext_lazy("办理"),
         rank={"referral_response_overdue": 10, "referral_response_due": 40},
+    ),
+    WorklistKind(
+        "assistance.referrals_reviews",
+        {"referral_review_to_do": gettext_lazy("救助待复审")},
+        frozenset({R.PARTNER_OFFICER}),
+        to_review,
+        to_review_item,
+        action=gettext_lazy("复审"),
+        rank={"referral_review_to_do": 60},
     ),
     WorklistKind(
         "assistance.referrals_outgoing",

@@ -22,6 +22,7 @@ from assistance.schemas.referrals import (
     ReferralIn,
     ReferralList,
     ReferralOut,
+    RenewIn,
 )
 from assistance.selectors.referrals import get_referral_for_user, office_contact, referrals_for
 from assistance.services import referrals as services
@@ -171,6 +172,23 @@ def respond(request: HttpRequest, referral_id: int, payload: DecisionIn) -> dict
 def end(request: HttpRequest, referral_id: int, payload: EndIn) -> dict[str, Any]:
     referral = get_referral_for_user(current_user(request), referral_id)
     services.end_referral(referral=referral, ended_on=payload.ended_on, reason=payload.reason, by=Actor.of(request))
+    return _read(request, referral_id)
+
+
+@router.post(
+    "/referrals/{int:referral_id}/renew",
+    response=ReferralOut,
+    summary="The department's review continues a benefit in force until the next review date (复审)",
+)
+def renew(request: HttpRequest, referral_id: int, payload: RenewIn) -> dict[str, Any]:
+    referral = get_referral_for_user(current_user(request), referral_id)
+    services.renew_referral(
+        referral=referral,
+        review_on=payload.review_on,
+        amount=payload.amount,
+        reference=payload.reference,
+        by=Actor.of(request),
+    )
     return _read(request, referral_id)
 
 

@@ -59,6 +59,17 @@ class DecisionForm(forms.Form):
     )
 
 
+class RenewForm(forms.Form):
+    review_on = _date(_("下次复审日期"), required=True, help_text=_("复审后继续享受的，登记下次复审日期。"))
+    amount = forms.CharField(label=_("金额（元）"), max_length=20, required=False, help_text=_("金额有调整时填写。"))
+    reference = forms.CharField(label=_("文号"), max_length=64, required=False)
+
+
+class DepartmentEndForm(forms.Form):
+    ended_on = _date(_("终止日期"), required=True)
+    reason = forms.CharField(label=_("终止原因"), max_length=500)
+
+
 class EndForm(forms.Form):
     referral = forms.IntegerField(widget=forms.HiddenInput)
     ended_on = _date(_("终止日期"), required=True)

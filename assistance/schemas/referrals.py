@@ -35,6 +35,12 @@ class DecisionIn(Schema):
     reason: str = ""
 
 
+class RenewIn(Schema):
+    review_on: dt.date | None = Field(None, description="the day of the next review (after today)")
+    amount: str | float | int | None = Field(None, description="the amount after the review, when it changes")
+    reference: str = Field("", description="the review's file number, when it has one")
+
+
 class EndIn(Schema):
     ended_on: dt.date | None = None
     reason: str = ""

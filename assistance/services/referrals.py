@@ -301,6 +301,48 @@ def end_referral(*, referral: Referral, ended_on: dt.date | None, reason: str, b
     return referral
 
 
+@transaction.atomic
+def renew_referral(
+    *, referral: Referral, review_on: dt.date | None, by: Actor, amount: Any = None, reference: str = ""
+) -> Referral:
+    """The department's review continues a benefit in force (复审后继续享受, e.g. 低保 reviewed each year): the
+    referral is ``approved`` again until ``review_on``, with the amount and file number of the review when they
+    change. Only the addressed department; only an approved or review-due benefit (409 otherwise)."""
+    assert by.user is not None
+    referral = _locked(referral)
+    require(
+        by.user,
+        capabilities.RESPOND,
+        referral,
+        message=_("Only the department the referral is addressed to may decide it."),
+    )
+    errors: dict[str, str] = {}
+    if review_on is None:
+        errors["review_on"] = _("required: the day of the next review")
+    elif review_on <= timezone.localdate():
+        errors["review_on"] = _("a day after today")
+    new_amount = money(amount, "amount", errors) if amount not in (None, "") else None
+    if len(reference) > 64:
+        errors["reference"] = _("at most 64 characters")
+    _raise(errors, _("The review cannot be recorded."))
+    if referral.status not in Referral.IN_FORCE:
+        raise DomainError("referral_not_in_force", _("Only a benefit in force can be renewed."), status=409)
+    assert review_on is not None
+    referral.status, referral.review_on = Referral.Status.APPROVED, review_on
+    if new_amount is not None:
+        referral.amount = new_amount
+    if reference.strip():
+        referral.reference = reference.strip()
+    referral.save(update_fields=["status", "review_on", "amount", "reference"])
+    data = {
+        "review_on": review_on.isoformat(),
+        "amount": str(referral.amount) if referral.amount is not None else None,
+        "reference": referral.reference,
+    }
+    _event(referral, "referral_renewed", by, data=data)
+    return referral
+
+
 # --- one-time links for a department without an account --------------------------------------------------------------
 
 

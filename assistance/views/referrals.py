@@ -28,7 +28,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assistance import capabilities
-from assistance.forms.referrals import DecisionForm, EndForm, InboxFilterForm, ReferralForm
+from assistance.forms.referrals import (
+    DecisionForm,
+    DepartmentEndForm,
+    EndForm,
+    InboxFilterForm,
+    ReferralForm,
+    RenewForm,
+)
 from assistance.models import DEPARTMENT, MONTHLY_SCHEMES, PartnerLink, Referral, Scheme
 from assistance.partner_links import link_path
 from assistance.selectors.referrals import case_referrals, get_referral_for_user, office_contact, referrals_for
@@ -94,6 +101,7 @@ EVENT_DETAILS: dict[str, Callable[[CaseEvent], list[str]]] = {
     "referral_approved": _decided,
     "referral_rejected": _decided,
     "referral_review_due": lambda e: [_("复审日期：%(d)s") % {"d": e.data.get("review_on")}],
+    "referral_renewed": lambda e: [_("复审后继续享受，下次复审：%(d)s") % {"d": e.data.get("review_on")}],
     "referral_ended": lambda e: [
         _("终止日期：%(d)s") % {"d": e.data.get("ended_on")},
         _("原因：%(r)s") % {"r": e.data.get("reason", "")},
@@ -379,9 +387,14 @@ def _render(
     request: HttpRequest, user: User, referral: Referral, bound: Mapping[str, Form], status: int
 ) -> HttpResponse:
     pending = referral.status in Referral.PENDING
+    department = areas.can(user, capabilities.RESPOND, referral)
     form = None
-    if pending and areas.can(user, capabilities.RESPOND, referral):
+    if pending and department:
         form = bound.get("respond_form") or DecisionForm()
+    # a benefit in force: the department's review continues it (复审) or it ends
+    in_force = department and referral.status in Referral.IN_FORCE
+    renew_form = (bound.get("renew_form") or RenewForm()) if in_force else None
+    end_form = (bound.get("department_end_form") or DepartmentEndForm()) if in_force else None
     audit_read(request, person_id=referral.case.person_id, via="assistance.referral", referral=referral.pk)
     return render(
         request,
@@ -394,6 +407,8 @@ def _render(
             "deadline": Deadline.of(referral.respond_by, running=pending, today=timezone.localdate()),
             "events": list(referral.events.all()),
             "respond_form": form,
+            "renew_form": renew_form,
+            "department_end_form": end_form,
             "monthly": referral.scheme in MONTHLY_SCHEMES,
             # a department never follows a link into the case; an officer within reach does
             "case_link": user.role != R.PARTNER_OFFICER,
@@ -435,6 +450,56 @@ class Respond:
         return _("已记录：%(status)s。") % {"status": done.get_status_display()}, reverse(
             "assistance:referral", args=[done.pk]
         )
+
+
+@dataclass(frozen=True)
+class Renew:
+    """The department's review continues the benefit (``assistance:referral_renew``)."""
+
+    name: str = "renew"
+    capability: str = capabilities.RESPOND
+
+    @property
+    def form_name(self) -> str:
+        return f"{self.name}_form"
+
+    def refusal_for(self, user: User, referral: Referral) -> str | Promise | None:
+        return None if referral.status in Referral.IN_FORCE else _("此救助不在享受期内。")
+
+    def bind(self, user: User, referral: Referral, data: QueryDict | None) -> Form:
+        return RenewForm(data)
+
+    def perform(self, referral: Referral, data: Data, by: Actor) -> tuple[str, str]:
+        done = services.renew_referral(
+            referral=referral,
+            review_on=data["review_on"],
+            amount=data.get("amount") or None,
+            reference=data.get("reference") or "",
+            by=by,
+        )
+        return _("已记录复审结果：继续享受。"), reverse("assistance:referral", args=[done.pk])
+
+
+@dataclass(frozen=True)
+class DepartmentEnd:
+    """The department ends the benefit (``assistance:referral_department_end``)."""
+
+    name: str = "department_end"
+    capability: str = capabilities.RESPOND
+
+    @property
+    def form_name(self) -> str:
+        return f"{self.name}_form"
+
+    def refusal_for(self, user: User, referral: Referral) -> str | Promise | None:
+        return None if referral.status in Referral.IN_FORCE else _("此救助不在享受期内。")
+
+    def bind(self, user: User, referral: Referral, data: QueryDict | None) -> Form:
+        return DepartmentEndForm(data)
+
+    def perform(self, referral: Referral, data: Data, by: Actor) -> tuple[str, str]:
+        done = services.end_referral(referral=referral, ended_on=data["ended_on"], reason=data["reason"], by=by)
+        return _("已记录救助终止。"), reverse("assistance:referral", args=[done.pk])
 
 
 REFERRAL_PAGE: ObjectPage[Referral] = ObjectPage(
@@ -580,6 +645,12 @@ urlpatterns: list[URLPattern] = [
     path("referrals/", inbox, name="referrals"),
     path("referrals/<int:referral_id>/", object_view(REFERRAL_PAGE), name="referral"),
     path("referrals/<int:referral_id>/respond/", action_view(REFERRAL_PAGE, Respond()), name="referral_respond"),
+    path("referrals/<int:referral_id>/renew/", action_view(REFERRAL_PAGE, Renew()), name="referral_renew"),
+    path(
+        "referrals/<int:referral_id>/end/",
+        action_view(REFERRAL_PAGE, DepartmentEnd()),
+        name="referral_department_end",
+    ),
     path("referrals/<int:referral_id>/partner-link/", issue_link, name="referral_link"),
     path("partner/<str:token>/", partner_link, name="partner_link"),
 ]
