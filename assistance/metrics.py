@@ -26,6 +26,8 @@ says the same):
 - ``first_placements``: cases whose first placement started in the period; ``median_days_to_first_job``: the median
   over them of (that start − the release: the notice's ``released_on``, else the case's ``opened_on``), per release
   (a person released twice has a first job after each);
+- ``opened``: cases opened (checked in) in the period; ``briefed``: those of them whose policy briefing is recorded
+  by ``to``; ``not_briefed``: the others (the gap); ``briefing_rate`` = briefed ÷ opened;
 - ``aid_entries``: hand-outs of the aid ledger given in the period; ``aid_total``: the sum of their amounts, a
   decimal string with two places (``"0.00"`` when none).
 
@@ -52,7 +54,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Schema
 
-from assistance.models import AidEntry, Placement, Referral, Scheme
+from assistance.models import AidEntry, Briefing, Placement, Referral, Scheme
 from cases.models import Case
 from core import exports
 from core.errors import DomainError, Forbidden, NotFound
@@ -187,6 +189,28 @@ COUNTS: tuple[AssistanceCount, ...] = (
         "释放后第一次就业安置开始于期内的人员。",
     ),
     _c(
+        "opened",
+        "期内建档",
+        "cases opened (checked in) in the period (opened_on within [from, to])",
+        "case",
+        "期内报到建档的人员。",
+    ),
+    _c(
+        "briefed",
+        "已政策告知",
+        "cases opened in the period whose policy briefing is recorded by `to`",
+        "case",
+        "期内报到建档、截至期末已登记政策告知的人员。",
+    ),
+    _c(
+        "not_briefed",
+        "未政策告知",
+        "cases opened in the period with no policy briefing recorded by `to`",
+        "case",
+        "期内报到建档、截至期末尚未登记政策告知的人员。",
+        counted=False,
+    ),
+    _c(
         "aid_entries",
         "帮扶台账",
         "aid ledger entries given in the period (given_on within [from, to])",
@@ -204,6 +228,15 @@ RATES: tuple[RateMetric, ...] = (
         "rejected",
         "approved in the period ÷ decided in the period (approved + rejected)",
         gettext_lazy("期内批准的转介数 ÷ 期内作出决定的转介数"),
+    ),
+    RateMetric(
+        "briefing_rate",
+        gettext_lazy("政策告知率"),
+        "briefed",
+        "opened",
+        "not_briefed",
+        "cases opened in the period with a policy briefing recorded by `to` ÷ cases opened in the period",
+        gettext_lazy("期内建档且已政策告知的人员 ÷ 期内建档人员"),
     ),
     RateMetric(
         "employment_rate",
@@ -286,6 +319,7 @@ def _aliases(source: str, end: dt.date) -> dict[str, Any]:
     return {
         "dibao_in_force": _in_force(Scheme.DIBAO, end),
         "tekun_in_force": _in_force(Scheme.TEKUN, end),
+        "briefed_by_end": Exists(Briefing.objects.filter(case=OuterRef("pk"), briefed_on__lte=end)),
         "placed_on_end": Exists(Placement.objects.filter(_not_ended(end), case=OuterRef("pk"), started_on__lte=end)),
         "first_started_on": Subquery(
             Placement.objects.filter(case=OuterRef("pk")).order_by("started_on", "id").values("started_on")[:1]
@@ -317,6 +351,9 @@ def conditions(start: dt.date, end: dt.date) -> dict[str, Q]:
         "employed": working_age & Q(placed_on_end=True),
         "not_employed": working_age & Q(placed_on_end=False),
         "first_placements": Q(first_started_on__gte=start, first_started_on__lte=end),
+        "opened": Q(opened_on__gte=start, opened_on__lte=end),
+        "briefed": Q(opened_on__gte=start, opened_on__lte=end, briefed_by_end=True),
+        "not_briefed": Q(opened_on__gte=start, opened_on__lte=end, briefed_by_end=False),
         "aid_entries": Q(given_on__gte=start, given_on__lte=end),
     }
 
@@ -631,6 +668,7 @@ COLUMNS = (
     Column("median_days_to_decision", gettext_lazy("用时中位数"), gettext_lazy("救助转介")),
     Column("on_dibao", gettext_lazy("低保"), gettext_lazy("期末享受")),
     Column("on_tekun", gettext_lazy("特困供养"), gettext_lazy("期末享受")),
+    Column("briefing_rate", gettext_lazy("告知率"), gettext_lazy("政策告知")),
     Column("placements", gettext_lazy("安置"), gettext_lazy("就业")),
     Column("employment_rate", gettext_lazy("就业率"), gettext_lazy("就业")),
     Column("median_days_to_first_job", gettext_lazy("首次就业用时"), gettext_lazy("就业")),
@@ -651,6 +689,7 @@ KEY_FIGURES = (
     KeyFigure("placements", lambda f, d: _("首次就业 %(n)s 人") % {"n": f.counts["first_placements"]}),
     KeyFigure("employment_rate"),
     KeyFigure("median_days_to_first_job"),
+    KeyFigure("briefing_rate"),
     KeyFigure("aid_total", lambda f, d: _("共 %(n)s 笔") % {"n": f.counts["aid_entries"]}),
 )
 
@@ -703,6 +742,10 @@ class AssistanceOut(Schema):
     employed: int = _count("employed")
     first_placements: int = _count("first_placements")
     aid_entries: int = _count("aid_entries")
+    # the policy briefing at check-in (issue 11 §2: "shown on the case and counted")
+    opened: int = _count("opened")
+    briefed: int = _count("briefed")
+    briefing_rate: float | None = _rate("briefing_rate")
     region: Ref = Field(..., description="The region whose subtree the figures cover.")
     from_: dt.date = Field(..., alias="from", description="First day of the period.")
     to: dt.date = Field(..., description="Last day of the period.")

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from anbang.testing import ApiClient, checked_in_case, make_id_number, persona
 from assistance.metrics import METRICS, years_before
-from assistance.models import AidEntry, Placement, Referral
+from assistance.models import AidEntry, Briefing, Placement, Referral
 from cases.models import Case
 from directory.models import Organisation
 from people.models import Person
@@ -180,6 +180,26 @@ def test_a_placement_started_in_the_period_counts_once(case: Case) -> None:
     assert after["employed"] == before["employed"]  # ended before the last day: not at work on it
     _placement(case, started_on=BEFORE)
     assert moved(before, figures()) == {"placements": 1}
+
+
+def test_a_briefing_by_the_end_counts_the_case_opened_in_the_period_as_briefed(case: Case) -> None:
+    before = figures()
+    assert before["opened"] == 1 and before["briefed"] == 0 and before["briefing_rate"] == 0
+    late = Briefing.objects.create(
+        case=case,
+        briefed_on=dt.date(2026, 7, 2),
+        schemes=["dibao"],
+        acknowledged=True,
+        recorded_by=persona("office_officer"),
+    )
+    assert figures()["briefed"] == 0  # after the end: not yet briefed on it
+    Briefing.objects.create(
+        case=case, briefed_on=OPENED, schemes=["dibao"], acknowledged=True, recorded_by=persona("office_officer")
+    )
+    late.delete()
+    after = figures()
+    assert (after["opened"], after["briefed"], after["briefing_rate"]) == (1, 1, 1.0)
+    assert moved(before, after) == {}  # none of the counts moves
 
 
 def test_the_employment_rate_is_placements_in_force_over_working_age_on_register(case: Case) -> None:
@@ -356,7 +376,8 @@ def test_every_list_holds_exactly_the_rows_its_number_counts(case: Case) -> None
     for slug, count in METRICS.figures.items():
         response = client.get("/stats/assistance/list/", {**PERIOD, "region": XUANWU, "figure": slug})
         assert response.status_code == 200, slug
-        expected = body[count.key] if count.counted else body["working_age"] - body["employed"]
+        gaps = {"not_employed": body["working_age"] - body["employed"], "not_briefed": body["opened"] - body["briefed"]}
+        expected = body[count.key] if count.counted else gaps[count.key]
         assert response.context["page"].paginator.count == expected, slug
 
 
