@@ -196,6 +196,14 @@ def renew(request: HttpRequest, referral_id: int, payload: RenewIn) -> dict[str,
     "/referrals/{int:referral_id}/partner-link",
     response={201: LinkOut},
     summary="Issue a one-time link for a department officer without an account (the URL is shown once)",
+    description=(
+        "The managing office only; a pending referral only (409 otherwise). The link expires after "
+        "`partner_link_days` (14). `GET <url>` needs no sign-in: an HTML page with only what the department needs, "
+        "or with `Accept: application/json` `{scheme, person: {name, id_number (masked)}, reason, office}`. "
+        "`POST <url>` with the body of `/referrals/{id}/respond` (JSON, or the page's form) records one decision: "
+        "200 once, then 410; an expired link, or a referral decided meanwhile, 410; an unknown token 404. Every "
+        "opening and the decision are audited with the link's id. Only the token's SHA-256 is stored."
+    ),
 )
 def partner_link(request: HttpRequest, referral_id: int) -> Status[dict[str, Any]]:
     referral = get_referral_for_user(current_user(request), referral_id)
