@@ -21,11 +21,17 @@ EMPLOYMENT = "assistance.employment"  # obj: the Case: employment profile and se
 EDUCATE = "assistance.educate"  # obj: the ReleaseNotice: the facility records the pre-release education
 RESPOND = "assistance.referral.respond"  # obj: the Referral: the addressed department decides
 LINK = "assistance.referral.link"  # obj: the Referral: issue a one-time link for a partner without an account
+READ_AMOUNTS = "assistance.amounts.read"  # obj: the Case: the aid ledger and the amounts of benefits granted
 
 
 def may_read(user: User, case: Any) -> bool:
     # the officers who reach the case (the selector has checked the reach), and its assistance group
     return user.role in OFFICER_ROLES or (user.role in (Role.SOCIAL_WORKER, Role.VOLUNTEER) and in_group(user, case))
+
+
+def may_read_amounts(user: User, case: Any) -> bool:
+    # a volunteer helps the person and reads neither the ledger nor what a benefit pays
+    return may_read(user, case) and user.role != Role.VOLUNTEER
 
 
 def may_manage(user: User, case: Any) -> bool:
@@ -55,4 +61,5 @@ CAPABILITIES = [
     Capability(EDUCATE, may_educate),
     Capability(RESPOND, may_respond),
     Capability(LINK, may_issue_link),
+    Capability(READ_AMOUNTS, may_read_amounts),
 ]

@@ -81,7 +81,9 @@ def office_follow_up(user: User, on: dt.date) -> QuerySet[Referral]:
         return Referral.objects.none()
     overdue = Q(status__in=Referral.PENDING, respond_by__lt=on)
     review = Q(status=Referral.Status.REVIEW_DUE)
-    return _rows(user).filter(overdue | review, from_office_id=user.organisation_id).order_by("respond_by", "id")
+    # the office that manages the case now (a transfer brings the case's referrals with it)
+    rows = _rows(user).filter(overdue | review, case__managing_office_id=user.organisation_id)
+    return rows.order_by("respond_by", "id")
 
 
 def office_item(referral: Referral, on: dt.date) -> WorkItem:

@@ -40,12 +40,18 @@ class ReferralForm(forms.Form):
         to.choices = [("", "—"), *departments]
 
 
+RESULT_CHOICES = [("under_review", _("受理审核")), ("approved", _("批准")), ("rejected", _("不予批准"))]
+# a one-time link takes the decision itself (services.referrals.LINK_RESULTS)
+LINK_CHOICES = ("approved", "rejected")
+# once under review, the department's next answer is the decision
+DECISION_CHOICES = ("approved", "rejected")
+
+
 class DecisionForm(forms.Form):
-    result = forms.ChoiceField(
-        label=_("处理结果"),
-        choices=[("under_review", _("受理审核")), ("approved", _("批准")), ("rejected", _("不予批准"))],
-        widget=forms.RadioSelect,
-    )
+    """The department's answer. ``results``: the choices the referral's state still allows (the service refuses
+    the others: "under review" twice is a 409, a link takes no "under review")."""
+
+    result = forms.ChoiceField(label=_("处理结果"), choices=RESULT_CHOICES, widget=forms.RadioSelect)
     reference = forms.CharField(label=_("文号"), max_length=64, required=False)
     amount = forms.CharField(label=_("金额（元）"), max_length=20, required=False, help_text=_("按月发放的为月金额。"))
     starts_on = _date(_("起始日期"), help_text=_("批准时必填：救助开始发放的日期。"))
@@ -57,6 +63,13 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("不予批准时必填。"),
     )
+
+    def __init__(self, *args: Any, results: tuple[str, ...] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if results is not None:
+            field = self.fields["result"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(value, label) for value, label in RESULT_CHOICES if value in results]
 
 
 class RenewForm(forms.Form):

@@ -18,7 +18,7 @@ from assistance.models import AidEntry, EmploymentProfile, EmploymentService, Pl
 from cases.models import Case
 from core import areas
 from core.errors import Forbidden, NotFound
-from directory.models import Role, User
+from directory.models import User
 
 # The insurance-continuity claims (issue 11 item 7): referrals to 人社, shown read-only on the employment part.
 INSURANCE_SCHEMES = (Scheme.PENSION_CONTINUATION, Scheme.UNEMPLOYMENT_INSURANCE)
@@ -35,7 +35,7 @@ def readable_case(user: User, case_id: int) -> Case:
 
 
 def may_read_ledger(user: User, case: Case) -> bool:
-    return areas.can(user, capabilities.READ, case) and user.role != Role.VOLUNTEER
+    return areas.can(user, capabilities.READ_AMOUNTS, case)
 
 
 def require_ledger_reader(user: User, case: Case) -> None:

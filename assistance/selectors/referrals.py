@@ -43,14 +43,16 @@ def pending_first() -> SqlCase:
 def referrals_for(
     user: User, direction: str, *, status: str | None = None, scheme: str | None = None
 ) -> QuerySet[Referral]:
-    """``incoming``: addressed to the user's organisation; ``outgoing``: sent from the user's office, or for the
-    county and above the referrals of the cases within reach. Pending first, the oldest deadline first."""
+    """``incoming``: addressed to the user's organisation; ``outgoing``: those of the cases the user's office
+    manages (whoever sent them: a case transferred in brings its referrals, and the office it left no longer
+    reaches them), or for the county and above the referrals of the cases within reach. Pending first, the oldest
+    deadline first."""
     rows = referral_queryset(user)
     if direction == "incoming":
         rows = rows.filter(to_organisation_id=user.organisation_id) if user.organisation_id else rows.none()
     elif direction == "outgoing":
         if user.role == Role.OFFICE_OFFICER:
-            rows = rows.filter(from_office_id=user.organisation_id)
+            rows = rows.filter(case__managing_office_id=user.organisation_id)
         elif user.role not in REGION_ROLES:
             rows = rows.none()
     else:

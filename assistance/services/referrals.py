@@ -34,6 +34,8 @@ from directory.policy import deadline, policy_value
 SETTLED_BY_WORK = ("employed", "self_employed", "flexible", "farming")
 # The schemes whose approval is an allowance the person lives on (安置情况: 低保或供养).
 ALLOWANCE_SCHEMES = frozenset({Scheme.DIBAO, Scheme.TEKUN})
+# the decisions a one-time link takes (its one decision; "under review" is not one)
+LINK_RESULTS = ("approved", "rejected")
 RESULTS = ("under_review", "approved", "rejected")
 
 
@@ -42,14 +44,18 @@ def _raise(errors: dict[str, str], message: str, status: int = 422) -> None:
         raise DomainError("invalid_input", message, fields=errors, status=status)
 
 
+# ``of=("self",)``: lock the row itself, not the joined ones (the department's organisation, the sender's user),
+# which every other decision of that department, and the sender's sign-in, would otherwise queue behind.
+
+
 def _locked_case(case_id: int) -> Case:
-    return Case.objects.select_for_update().select_related("person").get(pk=case_id)
+    return Case.objects.select_for_update(of=("self",)).select_related("person").get(pk=case_id)
 
 
 def _locked(referral: Referral) -> Referral:
     return (
-        Referral.objects.select_for_update()
-        .select_related("case__person", "to_organisation", "from_office", "created_by")
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("case__person", "case__notice", "to_organisation", "from_office", "created_by")
         .get(pk=referral.pk)
     )
 
@@ -73,8 +79,10 @@ def _event(referral: Referral, case_action: str, by: Actor, *, by_name: str = ""
     ``case.<case_action>``); the history's action is the same without its ``referral_`` prefix."""
     action = "link_issued" if case_action == "partner_link_issued" else case_action.removeprefix("referral_")
     row = record_event(ReferralEvent, referral=referral, action=action, user=by.user, data=data)
+    # the case timeline carries no amount: a volunteer of the group reads it (assistance.amounts.read)
+    shown = {key: value for key, value in data.items() if key != "amount"}
     case_event = record_case_event(
-        case=referral.case, action=case_action, by=by, data={"referral": referral.pk, **data}
+        case=referral.case, action=case_action, by=by, data={"referral": referral.pk, **shown}
     )
     if by_name:
         # a decision through a link has no user: name the department and the link rather than "system"
@@ -163,7 +171,23 @@ class Decision:
     reason: str = ""
 
 
+# A benefit starts on the decision's day or soon after it (低保 from the month after approval); a start further ahead
+# is a typing slip, and it would become the case's settlement date.
+START_AHEAD_DAYS = 62
+
+
+def _released_on(case: Case) -> dt.date:
+    """The person's release: the notice's, else the day the case was opened (a backfilled case)."""
+    notice = case.notice
+    return (notice.released_on if notice is not None else None) or case.opened_on
+
+
 def _checked(decision: Decision, referral: Referral) -> Decimal | None:
+    # the state first: a decided referral is a conflict whatever the body says
+    if referral.status not in Referral.PENDING:
+        raise DomainError("referral_decided", _("This referral has been decided already."), status=409)
+    if decision.result == "under_review" and referral.status != Referral.Status.SUBMITTED:
+        raise DomainError("referral_under_review", _("This referral is under review already."), status=409)
     errors: dict[str, str] = {}
     amount: Decimal | None = None
     if decision.result not in RESULTS:
@@ -180,11 +204,15 @@ def _checked(decision: Decision, referral: Referral) -> Decimal | None:
         errors["starts_on"] = _("required with a review date")
     if len(decision.reference) > 64:
         errors["reference"] = _("at most 64 characters")
+    today = timezone.localdate()
+    released = _released_on(referral.case)
+    if decision.starts_on is not None and decision.starts_on < released:
+        errors["starts_on"] = _("not before the release (%(day)s)") % {"day": released.isoformat()}
+    elif decision.starts_on is not None and decision.starts_on > today + dt.timedelta(days=START_AHEAD_DAYS):
+        errors["starts_on"] = _("at most %(n)s days from today") % {"n": START_AHEAD_DAYS}
+    if decision.review_on is not None and decision.review_on <= today and "review_on" not in errors:
+        errors["review_on"] = _("a day after today")
     _raise(errors, _("The decision cannot be recorded."))
-    if referral.status not in Referral.PENDING:
-        raise DomainError("referral_decided", _("This referral has been decided already."), status=409)
-    if decision.result == "under_review" and referral.status != Referral.Status.SUBMITTED:
-        raise DomainError("referral_under_review", _("This referral is under review already."), status=409)
     return amount
 
 
@@ -360,6 +388,8 @@ def issue_partner_link(*, referral: Referral, by: Actor) -> tuple[PartnerLink, s
     assert by.user is not None
     referral = _locked(referral)
     require(by.user, capabilities.LINK, referral, message=_("Only the managing office may issue a link."))
+    if referral.case.status == Case.Status.CLOSED:
+        raise DomainError("case_closed", _("The case is closed and read-only."), status=409)
     if referral.status not in Referral.PENDING:
         raise DomainError("referral_decided", _("This referral has been decided already."), status=409)
     now = timezone.now()
@@ -386,7 +416,7 @@ def _link(token: str, *, lock: bool) -> PartnerLink:
         "referral__case__person", "referral__to_organisation", "referral__from_office", "referral__created_by"
     )
     if lock:
-        rows = rows.select_for_update()
+        rows = rows.select_for_update(of=("self",))
     link = rows.filter(token_hash=partner_links.token_hash(token or "")).first()
     if link is None:
         raise NotFound()
@@ -431,8 +461,37 @@ def open_partner_link(*, token: str, by: Actor) -> PartnerLink:
     return link
 
 
-@transaction.atomic
+def usable_link(*, token: str, by: Actor) -> PartnerLink:
+    """The link behind ``token`` while it still takes its decision (404 unknown, 410 gone), read again to show its
+    page once more after a refused form: not an opening of its own (nothing audited, no history row)."""
+    link = _link(token, lock=False)
+    gone = link_gone_reason(link)
+    if gone is not None:
+        raise LinkGone(gone)
+    return link
+
+
 def decide_through_link(*, token: str, decision: Decision, by: Actor) -> Referral:
+    """The one decision a link takes (the atomic part: ``_decide_through_link``); a refusal because the link is
+    gone (410) is audited with the link's id, after the rolled-back attempt, as a refused opening is."""
+    try:
+        return _decide_through_link(token=token, decision=decision, by=by)
+    except LinkGone as gone:
+        link = PartnerLink.objects.filter(token_hash=partner_links.token_hash(token or "")).first()
+        if link is not None:
+            record_audit(
+                actor=Actor(user=None, ip=by.ip),
+                action="referral.link_decided",
+                object_type="assistance.referral",
+                object_id=link.referral_id,
+                outcome="denied",
+                detail={"link": link.pk, "gone": gone.message},
+            )
+        raise
+
+
+@transaction.atomic
+def _decide_through_link(*, token: str, decision: Decision, by: Actor) -> Referral:
     """The one decision a link takes, recorded as the department's answer (``respond_to_referral``) with the
     referral's sender as the user a record needs (the settlement's ``recorded_by``). 410 once used or expired."""
     link = _link(token, lock=True)
@@ -441,6 +500,9 @@ def decide_through_link(*, token: str, decision: Decision, by: Actor) -> Referra
     gone = link_gone_reason(link)
     if gone is not None:
         raise LinkGone(gone)
+    if decision.result not in LINK_RESULTS:
+        # "under review" is no decision: it would use the link up and leave the referral waiting with no way to answer
+        _raise({"result": _("approved or rejected")}, _("The decision cannot be recorded."))
     anonymous = Actor(user=None, ip=by.ip)
     referral = _decide(referral, decision, anonymous, recorded_by=referral.created_by, link=link)
     link.used_at = timezone.now()

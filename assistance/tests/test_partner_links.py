@@ -190,6 +190,51 @@ def test_the_html_form_posts_with_the_csrf_token_once() -> None:
 def test_a_json_post_needs_no_csrf_token() -> None:
     ref, path = linked()
     client = Client(enforce_csrf_checks=True)
-    response = client.post(path, json.dumps({"result": "under_review"}), content_type="application/json")
+    body = {"result": "rejected", "reason": "收入超标"}
+    response = client.post(path, json.dumps(body), content_type="application/json")
     assert response.status_code == 200
-    assert Referral.objects.get(pk=ref.pk).status == "under_review"
+    assert Referral.objects.get(pk=ref.pk).status == "rejected"
+
+
+def test_a_link_takes_a_decision_not_under_review_and_stays_usable() -> None:
+    ref, path = linked()
+    response = post_json(path, {"result": "under_review"})
+    assert response.status_code == 422 and "result" in response.json()["error"]["fields"]
+    assert Referral.objects.get(pk=ref.pk).status == "submitted"
+    assert PartnerLink.objects.get(referral=ref).used_at is None
+    page = Client().get(path).content.decode()
+    assert 'value="approved"' in page and 'value="rejected"' in page and 'value="under_review"' not in page
+    assert post_json(path, {"result": "rejected", "reason": "收入超标"}).status_code == 200
+
+
+def test_a_refused_form_shows_the_page_again_without_counting_another_opening() -> None:
+    ref, path = linked()
+    browser = Client()
+    browser.get(path)
+    openings = ref.events.filter(action="link_opened").count()
+    assert browser.post(path, {"result": "rejected"}).status_code == 422  # no reason: the service refuses it
+    assert ref.events.filter(action="link_opened").count() == openings == 1
+
+
+def test_a_decision_on_a_used_link_is_refused_and_audited_with_the_link_id() -> None:
+    ref, path = linked()
+    assert post_json(path, {"result": "rejected", "reason": "收入超标"}).status_code == 200
+    assert post_json(path, {"result": "approved", "starts_on": str(timezone.localdate())}).status_code == 410
+    link = PartnerLink.objects.get(referral=ref)
+    refused = AuditEvent.objects.filter(action="referral.link_decided", outcome="denied", detail__link=link.pk)
+    assert refused.count() == 1
+
+
+def test_the_link_page_is_never_cached() -> None:
+    _, path = linked()
+    assert "no-store" in Client().get(path)["Cache-Control"] or "no-cache" in Client().get(path)["Cache-Control"]
+
+
+def test_no_link_for_a_referral_of_a_closed_case() -> None:
+    ref = referral()
+    ApiClient("office_officer").post(
+        f"/cases/{ref.case_id}/close", {"reason": "died", "closed_on": str(timezone.localdate())}
+    )
+    assert Case.objects.get(pk=ref.case_id).status == "closed"
+    response = issue(ref)
+    assert response.status_code == 409 and not PartnerLink.objects.filter(referral=ref).exists()

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from anbang.testing import ApiClient, checked_in_case, persona
@@ -324,7 +325,7 @@ def test_only_the_addressed_department_decides() -> None:
 
 def _approved() -> Referral:
     referral = referred()
-    respond(referral, result="approved", starts_on=(timezone.localdate() - dt.timedelta(days=30)).isoformat())
+    respond(referral, result="approved", starts_on=timezone.localdate().isoformat())  # released today
     return referral
 
 
@@ -370,3 +371,64 @@ def test_the_history_has_one_event_per_transition() -> None:
         "approved",
     ]
     assert CaseEvent.objects.filter(case_id=referral.case_id, action__startswith="referral_").count() == 2
+
+
+# --- the review's fixes: the decision's dates, the form's choices, a transferred case, amounts and a volunteer -------
+
+
+@pytest.mark.parametrize(
+    ("days", "field"),
+    [(-400, "starts_on"), (200, "starts_on")],  # before the release; far ahead (a typing slip)
+)
+def test_it_refuses_a_start_before_the_release_or_far_ahead(days: int, field: str) -> None:
+    ref = referred()
+    starts = timezone.localdate() + dt.timedelta(days=days)
+    response = respond(ref, result="approved", starts_on=starts.isoformat())
+    assert response.status_code == 422 and field in response.json()["error"]["fields"]
+    ref.refresh_from_db()
+    assert ref.status == "submitted" and Case.objects.get(pk=ref.case_id).settlement_status == ""
+
+
+def test_it_refuses_a_review_date_that_is_not_to_come() -> None:
+    ref = referred()
+    today = timezone.localdate()
+    response = respond(ref, result="approved", starts_on=str(today), review_on=str(today))
+    assert response.status_code == 422 and "review_on" in response.json()["error"]["fields"]
+
+
+def test_the_referral_page_offers_under_review_only_once() -> None:
+    ref = referred()
+    client = Client()
+    client.force_login(persona("partner_officer"))
+    assert 'value="under_review"' in client.get(f"/assistance/referrals/{ref.pk}/").content.decode()
+    respond(ref, result="under_review")
+    page = client.get(f"/assistance/referrals/{ref.pk}/").content.decode()
+    assert 'value="under_review"' not in page and 'value="approved"' in page
+
+
+def test_a_transferred_case_brings_its_referrals_to_the_office_that_manages_it() -> None:
+    ref = referred()
+    mover = ApiClient("office_officer").post(
+        f"/cases/{ref.case_id}/transfer", {"to_office": "SFS320104001", "reason": "迁居秦淮区"}
+    )
+    assert mover.status_code in (200, 201), mover.content
+    transfer_id = Case.objects.get(pk=ref.case_id).transfers.get().pk
+    assert ApiClient("office_officer_b").post(f"/transfers/{transfer_id}/accept", {}).status_code == 200
+    ids = [item["id"] for item in ApiClient("office_officer_b").get("/referrals", direction="outgoing").json()["items"]]
+    assert ref.pk in ids
+    assert ApiClient("office_officer").get(f"/referrals/{ref.pk}").status_code == 404
+
+
+def test_a_volunteer_reads_no_amount_of_a_benefit() -> None:
+    case = checked_in_case()
+    add_group_member(
+        case=case, part="volunteer", name="志愿者", username="volunteer", by=Actor(persona("office_officer"))
+    )
+    ref = referred(case)
+    respond(ref, result="approved", amount="987.65", starts_on=str(timezone.localdate()))
+    assert all("amount" not in event.data for event in case.events.all())
+    volunteer, officer = Client(), Client()
+    volunteer.force_login(persona("volunteer"))
+    officer.force_login(persona("office_officer"))
+    assert "987.65" not in volunteer.get(f"/cases/{case.pk}/assistance/").content.decode()
+    assert "987.65" in officer.get(f"/cases/{case.pk}/assistance/").content.decode()

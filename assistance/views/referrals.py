@@ -24,11 +24,14 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assistance import capabilities
 from assistance.forms.referrals import (
+    DECISION_CHOICES,
+    LINK_CHOICES,
     DecisionForm,
     DepartmentEndForm,
     EndForm,
@@ -171,6 +174,7 @@ def tab_section(request: HttpRequest, user: User, case: Case, bound: Mapping[str
             "referral_form": form,
             "open_form": next(iter(bound), ""),
             "monthly": MONTHLY_SCHEMES,
+            "show_amounts": areas.can(user, capabilities.READ_AMOUNTS, case),
         },
         request=request,
     )
@@ -390,7 +394,7 @@ def _render(
     department = areas.can(user, capabilities.RESPOND, referral)
     form = None
     if pending and department:
-        form = bound.get("respond_form") or DecisionForm()
+        form = bound.get("respond_form") or DecisionForm(results=_results(referral))
     # a benefit in force: the department's review continues it (复审) or it ends
     in_force = department and referral.status in Referral.IN_FORCE
     renew_form = (bound.get("renew_form") or RenewForm()) if in_force else None
@@ -428,6 +432,11 @@ def _decision(data: Data) -> services.Decision:
     )
 
 
+def _results(referral: Referral) -> tuple[str, ...] | None:
+    """The answers the referral's state still allows: under review only once."""
+    return DECISION_CHOICES if referral.status == Referral.Status.UNDER_REVIEW else None
+
+
 @dataclass(frozen=True)
 class Respond:
     """The department's decision on the referral page (``assistance:referral_respond``)."""
@@ -443,7 +452,7 @@ class Respond:
         return None if referral.status in Referral.PENDING else _("此转介已有处理结果。")
 
     def bind(self, user: User, referral: Referral, data: QueryDict | None) -> Form:
-        return DecisionForm(data)
+        return DecisionForm(data, results=_results(referral))
 
     def perform(self, referral: Referral, data: Data, by: Actor) -> tuple[str, str]:
         done = services.respond_to_referral(referral=referral, decision=_decision(data), by=by)
@@ -589,6 +598,7 @@ def _json_decision(body: dict[str, Any]) -> services.Decision:
     )
 
 
+@never_cache  # a name and a phone number, without sign-in: no browser or proxy keeps a copy
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def partner_link(request: HttpRequest, token: str) -> HttpResponse:
@@ -604,7 +614,7 @@ def partner_link(request: HttpRequest, token: str) -> HttpResponse:
             link = services.open_partner_link(token=token, by=by)
             if _wants_json(request):
                 return JsonResponse(_link_json(link), json_dumps_params={"ensure_ascii": False})
-            return _link_page(request, link, DecisionForm())
+            return _link_page(request, link, DecisionForm(results=LINK_CHOICES))
         if request.content_type == "application/json":
             referral = services.decide_through_link(token=token, decision=_json_decision(_json_body(request)), by=by)
             return JsonResponse(
@@ -613,9 +623,9 @@ def partner_link(request: HttpRequest, token: str) -> HttpResponse:
         refused = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, lambda r: HttpResponse(), (), {})
         if refused is not None:
             return refused
-        form = DecisionForm(request.POST)
+        form = DecisionForm(request.POST, results=LINK_CHOICES)
         if not form.is_valid():
-            link = services.open_partner_link(token=token, by=by)
+            link = services.usable_link(token=token, by=by)  # shown again: not another opening
             return _link_page(request, link, form, status=400)
         try:
             referral = services.decide_through_link(token=token, decision=_decision(form.cleaned_data), by=by)
@@ -624,7 +634,7 @@ def partner_link(request: HttpRequest, token: str) -> HttpResponse:
         except DomainError as exc:
             if exc.status in (404, 410):
                 raise
-            link = services.open_partner_link(token=token, by=by)
+            link = services.usable_link(token=token, by=by)
             form.add_error(None, exc.message)
             for name, message in exc.fields.items():
                 form.add_error(name if name in form.fields else None, message)
