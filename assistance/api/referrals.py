@@ -200,8 +200,9 @@ def renew(request: HttpRequest, referral_id: int, payload: RenewIn) -> dict[str,
         "The managing office only; a pending referral only (409 otherwise). The link expires after "
         "`partner_link_days` (14). `GET <url>` needs no sign-in: an HTML page with only what the department needs, "
         "or with `Accept: application/json` `{scheme, person: {name, id_number (masked)}, reason, office}`. "
-        "`POST <url>` with the body of `/referrals/{id}/respond` (JSON, or the page's form) records one decision: "
-        "200 once, then 410; an expired link, or a referral decided meanwhile, 410; an unknown token 404. Every "
+        "`POST <url>` with the body of `/referrals/{id}/respond` (JSON, or the page's form) records one decision, "
+        "`approved` or `rejected` (`under_review` is 422 naming `result`: it would use the link up): 200 once, "
+        "then 410; an expired link, or a referral decided meanwhile, 410; an unknown token 404. Every "
         "opening and the decision are audited with the link's id. Only the token's SHA-256 is stored."
     ),
 )
