@@ -57,7 +57,7 @@ from ninja import Field, Query, Schema
 from assistance.models import AidEntry, Briefing, Placement, Referral, Scheme
 from cases.models import Case
 from core import exports
-from core.errors import DomainError, Forbidden, NotFound
+from core.errors import DomainError
 from core.idnumbers import mask_id_number
 from core.metrics import (
     Column,
@@ -77,8 +77,9 @@ from core.metrics import (
     in_yuan,
 )
 from directory.api_auth import current_user
-from directory.models import OFFICER_ROLES, Region, User
-from directory.reach import in_region_subtree, region_reach_prefix
+from directory.models import Region, User
+from directory.reach import in_region_subtree
+from directory.selectors import region_for, require_stats_reader
 
 CENT = Decimal("0.01")
 # a benefit granted: approved, and approved then due for review or ended (an approval stays one)
@@ -764,21 +765,10 @@ class PeriodQuery(Schema):
 
 def _scope(request: HttpRequest, code: str | None) -> tuple[User, Region]:
     """The caller (an officer, else 403) and the region asked (default their own; unknown or outside their reach
-    404): ``stats.apikit.scope``'s rule, which this layer may not import."""
+    404), by the directory's rules every family's API shares (``stats.apikit.scope`` too)."""
     user = current_user(request)
-    prefix = region_reach_prefix(user)
-    if user.role not in OFFICER_ROLES or prefix is None or user.organisation is None:
-        raise Forbidden(_("Only officers read the statistics."))
-    if not code:
-        return user, user.organisation.region
-    if len(code) != 12 or not code.isdigit():
-        raise DomainError(
-            "invalid_query", _("A region code has 12 digits."), fields={"region": _("a 12-digit code")}, status=422
-        )
-    region = Region.objects.filter(code=code).first() if code.startswith(prefix) else None
-    if region is None:
-        raise NotFound()
-    return user, region
+    require_stats_reader(user)
+    return user, region_for(user, code)
 
 
 def api_figures(request: HttpRequest, query: Query[PeriodQuery]) -> dict[str, Any]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
-from core.errors import NotFound
-from directory.models import Organisation, Region, User, level_of, region_prefix
-from directory.reach import in_region_subtree
+from core.errors import DomainError, Forbidden, NotFound
+from directory.models import OFFICER_ROLES, Organisation, Region, User, level_of, region_prefix
+from directory.reach import in_region_subtree, region_reach_prefix
 
 
 def list_organisations(*, user: User, kind: str | None = None, region: str | None = None) -> QuerySet[Organisation]:
@@ -50,3 +51,31 @@ def justice_office_of_township(region: Region | str | None) -> Organisation | No
         .select_related("region")
         .first()
     )
+
+
+# --- who reads statistics, and of which region (every metric family's pages and API, whichever layer it is in) ------
+
+
+def require_stats_reader(user: User) -> None:
+    """Officers of every level read the statistics of their subtree (DESIGN §1, §5); no other role does."""
+    if user.role not in OFFICER_ROLES or region_reach_prefix(user) is None:
+        raise Forbidden(_("Only officers read the statistics."))
+
+
+def region_for(user: User, code: str | None) -> Region:
+    """The region asked for (default: the caller's own), or 404 when it is unknown or outside the caller's reach."""
+    prefix = region_reach_prefix(user)
+    if prefix is None or user.organisation is None:
+        raise NotFound()
+    if not code:
+        return user.organisation.region
+    if len(code) != 12 or not code.isdigit():
+        raise DomainError(
+            "invalid_query", _("A region code has 12 digits."), fields={"region": _("a 12-digit code")}, status=422
+        )
+    if not code.startswith(prefix):
+        raise NotFound()
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise NotFound()
+    return region

@@ -10,7 +10,7 @@ from ninja import Router
 from core.metrics import MetricFamily
 from directory.api_auth import current_user
 from directory.models import Region, User
-from stats import selectors
+from directory.selectors import region_for, require_stats_reader
 
 WHO = "Officers (office, county, city, province, national); other roles 403; a region outside your reach 404."
 
@@ -18,8 +18,8 @@ WHO = "Officers (office, county, city, province, national); other roles 403; a r
 def scope(request: HttpRequest, region: str | None) -> tuple[User, Region]:
     """The caller (an officer, else 403) and the region asked (default their own; outside their reach 404)."""
     user = current_user(request)
-    selectors.require_stats_reader(user)
-    return user, selectors.region_for(user, region)
+    require_stats_reader(user)
+    return user, region_for(user, region)
 
 
 def region_ref(region: Region) -> dict[str, str]:

@@ -9,9 +9,8 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError, Forbidden, NotFound
-from directory.models import OFFICER_ROLES, Region, User, region_prefix
-from directory.reach import region_reach_prefix
+from core.errors import DomainError
+from directory.models import Region, User, region_prefix
 
 # The level below each level; the length of its code prefix is the GROUP BY key of a family's sub-region figures.
 CHILD_LEVEL: dict[str, str] = {
@@ -30,31 +29,6 @@ LEVEL_ORDER: list[str] = [
     Region.Level.VILLAGE,
 ]
 MAX_TREND_MONTHS = 60
-
-
-def require_stats_reader(user: User) -> None:
-    """Officers of every level read the statistics of their subtree (DESIGN §1, §5); no other role does."""
-    if user.role not in OFFICER_ROLES or region_reach_prefix(user) is None:
-        raise Forbidden(_("Only officers read the hand-over statistics."))
-
-
-def region_for(user: User, code: str | None) -> Region:
-    """The region asked for (default: the caller's own), or 404 when it is unknown or outside the caller's reach."""
-    prefix = region_reach_prefix(user)
-    if prefix is None or user.organisation is None:
-        raise NotFound()
-    if not code:
-        return user.organisation.region
-    if len(code) != 12 or not code.isdigit():
-        raise DomainError(
-            "invalid_query", _("A region code has 12 digits."), fields={"region": _("a 12-digit code")}, status=422
-        )
-    if not code.startswith(prefix):
-        raise NotFound()
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise NotFound()
-    return region
 
 
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:

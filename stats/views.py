@@ -24,6 +24,7 @@ from core.errors import DomainError
 from core.metrics import Dates, Figures, Label, MetricFamily, SubRegion
 from core.pages import Filters, ListPage, show_list
 from directory.models import Region, User
+from directory.selectors import region_for, require_stats_reader
 from stats import selectors
 from stats.families import families
 from stats.families import family as family_of
@@ -72,7 +73,7 @@ def _officer(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     try:
-        selectors.require_stats_reader(user)
+        require_stats_reader(user)
     except DomainError:
         raise PermissionDenied from None
     return user
@@ -80,7 +81,7 @@ def _officer(request: HttpRequest) -> User:
 
 def _region(user: User, code: str | None) -> Region:
     try:
-        return selectors.region_for(user, code or None)
+        return region_for(user, code or None)
     except DomainError:
         # a malformed code is as unknown as an unreachable one
         raise Http404 from None
