@@ -83,10 +83,11 @@ class DepartmentEndForm(forms.Form):
     reason = forms.CharField(label=_("终止原因"), max_length=500)
 
 
-class EndForm(forms.Form):
+class EndForm(DepartmentEndForm):
+    """The managing office's end of a benefit, from the case tab: which referral it is, then the same fields."""
+
     referral = forms.IntegerField(widget=forms.HiddenInput)
-    ended_on = _date(_("终止日期"), required=True)
-    reason = forms.CharField(label=_("终止原因"), max_length=500)
+    field_order = ["referral", "ended_on", "reason"]
 
 
 class InboxFilterForm(forms.Form):

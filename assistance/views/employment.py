@@ -12,13 +12,12 @@ placements and the ledger ``assistance.manage`` (the office and its county).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from django.forms import Form
 from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
-from django.urls import URLPattern, reverse
+from django.urls import URLPattern
 from django.utils.translation import gettext as _
 
 from assistance import capabilities
@@ -26,6 +25,7 @@ from assistance.forms.employment import AidForm, PlacementEndForm, PlacementForm
 from assistance.models import AidEntry, Difficulty, EmploymentProfile, EmploymentService, Scheme
 from assistance.selectors.employment import employment_of, ledger_of, may_read_ledger
 from assistance.services import aid, employment
+from assistance.views.actions import TabAction
 from cases.models import Case, CaseEvent
 from core import areas
 from core.actions import ObjectAction
@@ -38,29 +38,6 @@ from directory.models import User
 urlpatterns: list[URLPattern] = []
 
 Data = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class TabAction:
-    """One form of this part's section (``name``: ``aid`` → ``aid_form``), posting to ``assistance:case_<name>``."""
-
-    name: str
-    capability: str
-    form: Callable[[Case, QueryDict | None], Form]
-    run: Callable[[Case, Data, Actor], str]  # the service call; what the user reads
-
-    @property
-    def form_name(self) -> str:
-        return f"{self.name}_form"
-
-    def refusal_for(self, user: User, case: Case) -> str | None:
-        return None if case.is_open else _("档案已解除，只能查阅。")
-
-    def bind(self, user: User, case: Case, data: QueryDict | None) -> Form:
-        return self.form(case, data)
-
-    def perform(self, case: Case, data: Data, by: Actor) -> tuple[str, str]:
-        return self.run(case, data, by), reverse("assistance:case", args=[case.pk]) + "#employment"
 
 
 def _profile_form(case: Case, data: QueryDict | None) -> Form:
@@ -140,11 +117,12 @@ def _record_aid(case: Case, data: Data, by: Actor) -> str:
     return _("已记入帮扶台账：%(kind)s %(amount)s 元。") % {"kind": entry.get_kind_display(), "amount": entry.amount}
 
 
-PROFILE = TabAction("employment_profile", capabilities.EMPLOYMENT, _profile_form, _record_profile)
-SERVICE = TabAction("employment_service", capabilities.EMPLOYMENT, lambda c, d: ServiceForm(d), _record_service)
-PLACEMENT = TabAction("placement", capabilities.MANAGE, lambda c, d: PlacementForm(d), _record_placement)
-PLACEMENT_END = TabAction("placement_end", capabilities.MANAGE, lambda c, d: PlacementEndForm(d), _end_placement)
-AID = TabAction("aid", capabilities.MANAGE, lambda c, d: AidForm(d), _record_aid)
+AT = "#employment"
+PROFILE = TabAction("employment_profile", _profile_form, _record_profile, capabilities.EMPLOYMENT, AT)
+SERVICE = TabAction("employment_service", lambda c, d: ServiceForm(d), _record_service, capabilities.EMPLOYMENT, AT)
+PLACEMENT = TabAction("placement", lambda c, d: PlacementForm(d), _record_placement, anchor=AT)
+PLACEMENT_END = TabAction("placement_end", lambda c, d: PlacementEndForm(d), _end_placement, anchor=AT)
+AID = TabAction("aid", lambda c, d: AidForm(d), _record_aid, anchor=AT)
 
 # The action forms of this part's section of the tab; each posts to assistance:case_<name> (views.case_tab).
 ACTIONS: list[ObjectAction[Case]] = [PROFILE, SERVICE, PLACEMENT, PLACEMENT_END, AID]

@@ -5,13 +5,12 @@ check-in and the needs assessments with their eligibility hints, with the forms 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
@@ -22,8 +21,8 @@ from assistance import capabilities
 from assistance.forms.intake import BriefingForm, EducationForm, NeedsAssessmentForm
 from assistance.models import Briefing, Difficulty, NeedsAssessment, ReleaseEducation, Scheme
 from assistance.services import intake as services
+from assistance.views.actions import TabAction
 from cases.models import Case, CaseEvent
-from cases.views.common import state_refusal
 from core import areas
 from core.actions import ObjectAction
 from core.audit import Actor
@@ -152,29 +151,6 @@ urlpatterns: list[URLPattern] = [
 Data = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class IntakeAction:
-    """One action form of this part's section of the tab (``core.actions.ObjectAction``)."""
-
-    name: str
-    form: Callable[[QueryDict | None], Form]
-    run: Callable[[Case, Data, Actor], str]  # the service call; what the user reads
-    capability: str = capabilities.MANAGE
-
-    @property
-    def form_name(self) -> str:
-        return f"{self.name}_form"
-
-    def refusal_for(self, user: User, case: Case) -> str | None:
-        return None if case.is_open else state_refusal(case)
-
-    def bind(self, user: User, case: Case, data: QueryDict | None) -> Form:
-        return self.form(data)
-
-    def perform(self, case: Case, data: Data, by: Actor) -> tuple[str, str]:
-        return self.run(case, data, by), reverse("assistance:case", args=[case.pk])
-
-
 def _brief(case: Case, data: Data, by: Actor) -> str:
     briefing = services.record_briefing(
         case=case,
@@ -208,8 +184,8 @@ def _assess(case: Case, data: Data, by: Actor) -> str:
 
 
 ACTIONS: list[ObjectAction[Case]] = [
-    IntakeAction("briefing", lambda data: BriefingForm(data), _brief),
-    IntakeAction("needs_assessment", lambda data: NeedsAssessmentForm(data), _assess),
+    TabAction("briefing", lambda case, data: BriefingForm(data), _brief),
+    TabAction("needs_assessment", lambda case, data: NeedsAssessmentForm(data), _assess),
 ]
 
 

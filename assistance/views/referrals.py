@@ -462,10 +462,10 @@ class Respond:
 
 
 @dataclass(frozen=True)
-class Renew:
-    """The department's review continues the benefit (``assistance:referral_renew``)."""
+class InForceAction:
+    """An action of the department on a benefit in force (approved, or due for review), on the referral page."""
 
-    name: str = "renew"
+    name: str
     capability: str = capabilities.RESPOND
 
     @property
@@ -474,6 +474,13 @@ class Renew:
 
     def refusal_for(self, user: User, referral: Referral) -> str | Promise | None:
         return None if referral.status in Referral.IN_FORCE else _("此救助不在享受期内。")
+
+
+@dataclass(frozen=True)
+class Renew(InForceAction):
+    """The department's review continues the benefit (``assistance:referral_renew``)."""
+
+    name: str = "renew"
 
     def bind(self, user: User, referral: Referral, data: QueryDict | None) -> Form:
         return RenewForm(data)
@@ -490,18 +497,10 @@ class Renew:
 
 
 @dataclass(frozen=True)
-class DepartmentEnd:
+class DepartmentEnd(InForceAction):
     """The department ends the benefit (``assistance:referral_department_end``)."""
 
     name: str = "department_end"
-    capability: str = capabilities.RESPOND
-
-    @property
-    def form_name(self) -> str:
-        return f"{self.name}_form"
-
-    def refusal_for(self, user: User, referral: Referral) -> str | Promise | None:
-        return None if referral.status in Referral.IN_FORCE else _("此救助不在享受期内。")
 
     def bind(self, user: User, referral: Referral, data: QueryDict | None) -> Form:
         return DepartmentEndForm(data)
