@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from assistance.api import router as assistance_router
+from bases.api import router as bases_router
 from cases.api import router as cases_router
 from core.errors import DomainError
 from directory.api import router as directory_router
@@ -81,4 +82,6 @@ api.add_router("/", handover_router)
 api.add_router("/", handover_import_router)
 api.add_router("/", cases_router)
 api.add_router("/", assistance_router)
+# before the statistics: /stats/bases is the bases area's own
+api.add_router("/", bases_router)
 api.add_router("/", stats_router)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "handover",
     "cases",
     "assistance",
+    "bases",
     "stats",
 ]
 

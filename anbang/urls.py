@@ -18,4 +18,5 @@ urlpatterns = [
     path("stats/", include("stats.urls")),
     path("cases/", include("cases.urls")),
     path("", include("assistance.urls")),  # /cases/<id>/assistance/ and /assistance/
+    path("", include("bases.urls")),  # /cases/<id>/bases/ and /bases/
 ]

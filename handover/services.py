@@ -34,6 +34,8 @@ from people.services import CleanPerson, PersonData, RegionLookup, clean_person,
 S = ReleaseNotice.Status
 # Fired inside check_in's transaction with notice=, checked_in_on=, by=; cases opens the case there.
 CHECKED_IN = "handover.checked_in"
+# Fired inside withdraw_notice's transaction with notice=, by=; the bases cancel a bed reserved for the notice.
+WITHDRAWN = "handover.withdrawn"
 FACILITY_KINDS = capabilities.FACILITY_KINDS
 MAX_LIST_ITEMS = 20
 # TextChoices.values builds a new list on every access; the list import validates each of its rows here
@@ -360,6 +362,7 @@ def withdraw_notice(*, notice: ReleaseNotice, reason: str, by: Actor) -> Release
     notice.status = S.WITHDRAWN
     notice.save(update_fields=["status", "updated_at"])
     _resolve_alerts(notice, timezone.localdate())
+    fire(WITHDRAWN, notice=notice, by=by)
     record_notice_event(notice=notice, action="withdrawn", by=by, note=reason)
     record_audit(actor=by, action="notice.withdraw", object_type="handover.releasenotice", object_id=notice.pk)
     return notice

@@ -1,0 +1,7 @@
+"""The stays part of the bases API."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()

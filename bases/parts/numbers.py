@@ -1,0 +1,7 @@
+"""What the numbers part of the bases area adds to the registries."""
+
+from __future__ import annotations
+
+from bases.parts import Part
+
+PART = Part()

@@ -1,0 +1,7 @@
+"""The register pages of the bases area."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
