@@ -103,10 +103,6 @@ def has_room(base: Base, start: dt.date, end: dt.date, *, today: dt.date, exclud
     return fullest is None or fullest[1] < base.beds
 
 
-def open_bases() -> QuerySet[Base]:
-    return Base.objects.filter(status__in=Base.OPEN)
-
-
 HOUSING_WORDS = ("住房", "住宿", "无家", "无房", "housing")
 
 

@@ -274,10 +274,6 @@ class Stay(models.Model):
     def __str__(self) -> str:
         return f"安置 #{self.pk} @ {self.base_id}"
 
-    @property
-    def holding(self) -> bool:
-        return self.status in self.HOLDING
-
 
 class Extension(models.Model):
     """An extension of a stay beyond its maximum (延期), approved by the county."""

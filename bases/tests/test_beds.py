@@ -69,6 +69,7 @@ def test_a_suspended_base_takes_no_reservation(base: Base) -> None:
 def test_the_housing_need_filter_finds_a_notice_whose_needs_name_housing() -> None:
     wanted = housing_notice(seq=401)
     other = housing_notice(seq=402)
+    assert other.custody is not None
     other.custody.needs = ["就业"]
     other.custody.save()
     found = set(ReleaseNotice.objects.filter(beds.housing_need_q()).values_list("pk", flat=True))
