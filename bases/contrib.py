@@ -12,10 +12,10 @@ from typing import Any
 
 from bases import capabilities
 from bases.parameters import PARAMETERS
-from bases.parts import numbers, register, stays
+from bases.parts import numbers, register, stay_pages, stays
 from core.areas import Area, HookFunc
 
-PARTS = [register.PART, stays.PART, numbers.PART]
+PARTS = [register.PART, stays.PART, stay_pages.PART, numbers.PART]
 
 
 def _hooks() -> dict[str, Sequence[HookFunc]]:
