@@ -4,7 +4,7 @@ addressed to it. Missing and out of reach are both 404."""
 from __future__ import annotations
 
 from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, QuerySet, Value, When
+from django.db.models import F, IntegerField, QuerySet, Value, When
 
 from assistance.models import Referral
 from core.errors import DomainError, NotFound
@@ -46,7 +46,7 @@ def referrals_for(
     """``incoming``: addressed to the user's organisation; ``outgoing``: those of the cases the user's office
     manages (whoever sent them: a case transferred in brings its referrals, and the office it left no longer
     reaches them), or for the county and above the referrals of the cases within reach. Pending first, the oldest
-    deadline first."""
+    deadline first; then the answered ones, the latest decision first (what just came back is on the first page)."""
     rows = referral_queryset(user)
     if direction == "incoming":
         rows = rows.filter(to_organisation_id=user.organisation_id) if user.organisation_id else rows.none()
@@ -61,7 +61,10 @@ def referrals_for(
         rows = rows.filter(status=status)
     if scheme:
         rows = rows.filter(scheme=scheme)
-    return rows.order_by(pending_first(), "respond_by", "id")
+    pending_deadline = SqlCase(When(status__in=Referral.PENDING, then=F("respond_by")), default=None)
+    return rows.order_by(
+        pending_first(), pending_deadline.asc(nulls_last=True), F("decided_on").desc(nulls_last=True), "-id"
+    )
 
 
 def case_referrals(case_id: int) -> QuerySet[Referral]:

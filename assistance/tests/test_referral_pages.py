@@ -115,6 +115,24 @@ def test_the_department_inbox_lists_incoming_overdue_first() -> None:
     assert AuditEvent.objects.filter(action="person.list", detail__via="assistance.referrals.incoming").exists()
 
 
+def test_the_inbox_lists_the_answered_after_the_waiting_the_latest_decision_first() -> None:
+    waiting = referral()
+    old, new = (
+        referral(checked_in_case(person={"name": name, "id_number": make_id_number(seq=seq)}))
+        for name, seq in (("李旧答", 457), ("李新答", 458))
+    )
+    today = timezone.localdate()
+    for ref, decided in ((old, today - dt.timedelta(days=20)), (new, today)):
+        # answered long after its deadline would have sorted it last by deadline
+        Referral.objects.filter(pk=ref.pk).update(
+            status=Referral.Status.REJECTED, decided_on=decided, respond_by=today + dt.timedelta(days=30)
+        )
+    Referral.objects.filter(pk=old.pk).update(respond_by=today - dt.timedelta(days=30))
+    html = signed_in("office_officer").get("/assistance/referrals/").content.decode()
+    positions = [html.index(f"/assistance/referrals/{ref.pk}/") for ref in (waiting, new, old)]
+    assert positions == sorted(positions)
+
+
 def test_the_office_inbox_lists_outgoing_and_filters() -> None:
     ref = referral()
     client = signed_in("office_officer")
